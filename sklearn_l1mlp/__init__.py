@@ -1,0 +1,13 @@
+"""L1-regularized multi-layer perceptrons for scikit-learn.
+
+``L1MLPClassifier`` and ``L1MLPRegressor`` are drop-ins for scikit-learn's
+``MLPClassifier``/``MLPRegressor`` whose ``l1_mode`` parameter says exactly
+how the L1 penalty is applied, and whose proximal and cumulative modes give
+weights that are exactly zero.
+"""
+
+from ._mlp import L1MLPClassifier, L1MLPRegressor
+
+__version__ = "0.1.0"
+
+__all__ = ["L1MLPClassifier", "L1MLPRegressor", "__version__"]

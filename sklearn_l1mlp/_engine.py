@@ -1,0 +1,392 @@
+"""The training engine: epochs, mini-batches, the penalty hooks, stopping.
+
+It trains a ``Network``'s flat parameter vector with an optimizer and an
+``l1_mode`` penalty, and knows nothing of scikit-learn: the estimators
+validate the data, split off the validation set and turn the results into
+fitted attributes and warnings.
+
+The objective, for the weights ``w`` that are penalized::
+
+    J = (1/S) sum_i s_i l(y_i, f(x_i)) + alpha * sum |w|
+
+evaluated per mini-batch (its weighted mean data term, the whole penalty).
+"""
+
+import copy
+import math
+
+import numpy as np
+import scipy.optimize
+
+from ._network import Network, feature_importances, forward_pass
+from ._optimizers import make_optimizer
+from ._penalties import L1_MODES, make_penalty, solvers_for
+
+__all__ = [
+    "L1_MODES",
+    "DivergenceError",
+    "Network",
+    "TrainingState",
+    "feature_importances",
+    "forward_pass",
+    "make_optimizer",
+    "make_penalty",
+    "solvers_for",
+    "train_lbfgs",
+    "train_stochastic",
+]
+
+
+class DivergenceError(ValueError):
+    """The loss or the weights became NaN or infinite during training."""
+
+
+DIVERGENCE_MESSAGE = (
+    "Training diverged: the loss or the weights became NaN or infinite at "
+    "epoch {epoch}. Scale the input features (for instance with "
+    "StandardScaler), lower learning_rate_init, or use early_stopping=True to "
+    "keep the best weights seen. The model was left as it was before this call."
+)
+
+
+class TrainingState:
+    """What stochastic training carries from one call to the next.
+
+    Parameters
+    ----------
+    optimizer : SGD or Adam
+    penalty : L1Penalty
+    n_penalized : int
+        The penalized parameters are ``params[:n_penalized]``: the weights,
+        or weights and biases when biases are penalized.
+    early_stopping : bool
+        Whether progress is judged by a validation score (True) or by the
+        training loss (False).
+
+    Attributes
+    ----------
+    n_samples_seen : int
+        Samples seen since the network was initialized (scikit-learn's ``t_``).
+    loss_curve : list of float
+        The objective per epoch.
+    best_loss : float or None
+    validation_scores : list of float or None
+    best_validation_score : float or None
+    no_improvement_count : int
+        Consecutive epochs without improvement by more than ``tol``.
+    """
+
+    def __init__(self, optimizer, penalty, n_penalized, early_stopping):
+        self.optimizer = optimizer
+        self.penalty = penalty
+        self.n_penalized = n_penalized
+        self.n_samples_seen = 0
+        self.loss_curve = []
+        self.no_improvement_count = 0
+        if early_stopping:
+            self.validation_scores = []
+            self.best_validation_score = -np.inf
+            self.best_loss = None
+        else:
+            self.validation_scores = None
+            self.best_validation_score = None
+            self.best_loss = np.inf
+
+    def copy(self):
+        """An independent deep copy, so a failed call can leave this one intact."""
+        return copy.deepcopy(self)
+
+    def record(self, loss, validation_score, tol):
+        """Record an epoch; return True when it improved the best by more than ``tol``.
+
+        With early stopping the validation score is judged (higher is better),
+        otherwise the training loss (lower is better), as scikit-learn does.
+        """
+        self.loss_curve.append(loss)
+        if self.validation_scores is not None:
+            self.validation_scores.append(validation_score)
+            improved_by_tol = not validation_score < self.best_validation_score + tol
+            is_best = validation_score > self.best_validation_score
+            if is_best:
+                self.best_validation_score = validation_score
+        else:
+            improved_by_tol = not loss > self.best_loss - tol
+            is_best = loss < self.best_loss
+            if is_best:
+                self.best_loss = loss
+        self.no_improvement_count = 0 if improved_by_tol else self.no_improvement_count + 1
+        return is_best
+
+
+class StochasticResult:
+    """What a call to ``train_stochastic`` did.
+
+    Attributes
+    ----------
+    params : ndarray
+        The final parameters (the best ones with early stopping).
+    n_iter : int
+        Epochs completed in this call.
+    converged : bool
+        Whether training stopped because it stopped improving.
+    interrupted : bool
+        Whether a KeyboardInterrupt ended it (the last completed epoch is kept).
+    diverged : bool
+        Whether the loss became non-finite (only returned with early stopping).
+    """
+
+    def __init__(self, params, n_iter, converged, interrupted=False, diverged=False):
+        self.params = params
+        self.n_iter = n_iter
+        self.converged = converged
+        self.interrupted = interrupted
+        self.diverged = diverged
+
+
+def _batch_penalized_step(network, params, grad, state, X_batch, Y_batch, sw_batch):
+    """One training step on one batch; returns the batch objective before the step."""
+    n_penalized = state.n_penalized
+    weights, weight_grad = params[:n_penalized], grad[:n_penalized]
+    penalty, optimizer = state.penalty, state.optimizer
+    data_value, _ = network.loss_and_gradient(params, X_batch, Y_batch, sw_batch, grad)
+    objective = data_value + penalty.value(weights)
+    penalty.before_step(weights, optimizer)
+    penalty.on_gradient(weight_grad, weights)
+    optimizer.step(params, grad)
+    penalty.after_step(weights, optimizer)
+    return objective
+
+
+def _print_epoch(epoch, loss, network, params, state, validation_score):
+    penalty_value = state.penalty.value(params[: state.n_penalized])
+    zero_share = float(np.mean(params[: network.n_weights] == 0)) if network.n_weights else 0.0
+    line = (
+        f"Iteration {epoch}, loss = {loss:.8f} (data {loss - penalty_value:.8f}, "
+        f"penalty {penalty_value:.8f}, weights exactly zero {zero_share:.1%})"
+    )
+    if validation_score is not None:
+        line += f", validation score = {validation_score:.6f}"
+    print(line)
+
+
+def train_stochastic(
+    network,
+    params,
+    state,
+    X,
+    Y,
+    sample_weight=None,
+    *,
+    max_iter,
+    batch_size,
+    shuffle,
+    rng,
+    tol,
+    n_iter_no_change,
+    incremental=False,
+    validation_score=None,
+    keep_last_epoch_on_interrupt=False,
+    verbose=False,
+):
+    """Train ``params`` by mini-batch sgd or adam with an ``l1_mode`` penalty.
+
+    Works on the arrays it is given (``params`` and ``state`` are changed in
+    place); a caller that must survive failure passes copies.
+
+    Parameters
+    ----------
+    network : Network
+    params : ndarray of shape (n_params,)
+    state : TrainingState
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,) or None
+    max_iter : int
+        Maximum number of epochs.
+    batch_size : int
+        Rows per batch, at most ``n_samples``.
+    shuffle : bool
+        Whether to shuffle the rows each epoch.
+    rng : numpy.random.RandomState
+        Source of the shuffles.
+    tol : float
+    n_iter_no_change : int or inf
+        Stop (or, for the adaptive schedule, lower the learning rate) after
+        more than this many epochs without improvement by ``tol``.
+    incremental : bool
+        Run one epoch only (``partial_fit``).
+    validation_score : callable or None
+        ``validation_score(params) -> float``, higher is better; when given,
+        progress is judged on it and the best parameters seen are returned.
+    keep_last_epoch_on_interrupt : bool
+        On KeyboardInterrupt, return the last completed epoch's parameters
+        and state instead of raising (a plain ``fit``).
+    verbose : bool
+        Print one line per epoch.
+
+    Returns
+    -------
+    result : StochasticResult
+
+    Raises
+    ------
+    DivergenceError
+        If the loss or the parameters become non-finite and there is no
+        validation set to fall back on.
+    """
+    n_samples = X.shape[0]
+    grad = np.empty_like(params)
+    order = np.arange(n_samples)
+    best_params = params.copy() if validation_score is not None else None
+    checkpoint = None
+    n_iter = 0
+    converged = False
+    try:
+        for _ in range(max_iter):
+            if shuffle:
+                # In-place Fisher-Yates on the running order: the same draws as
+                # scikit-learn's ``shuffle(sample_idx, random_state=rng)``.
+                rng.shuffle(order)
+            accumulated = 0.0
+            for start in range(0, n_samples, batch_size):
+                rows = (
+                    order[start : start + batch_size]
+                    if shuffle
+                    else slice(start, start + batch_size)
+                )
+                sw_batch = None if sample_weight is None else sample_weight[rows]
+                objective = _batch_penalized_step(
+                    network, params, grad, state, X[rows], Y[rows], sw_batch
+                )
+                accumulated += objective * min(batch_size, n_samples - start)
+            n_iter += 1
+            loss = accumulated / n_samples
+            if not (math.isfinite(loss) and np.isfinite(params).all()):
+                if validation_score is None:
+                    raise DivergenceError(DIVERGENCE_MESSAGE.format(epoch=n_iter))
+                return StochasticResult(best_params, n_iter, converged=False, diverged=True)
+            state.n_samples_seen += n_samples
+            score = validation_score(params) if validation_score is not None else None
+            if state.record(loss, score, tol) and best_params is not None:
+                best_params[...] = params
+            if verbose:
+                _print_epoch(n_iter, loss, network, params, state, score)
+            state.optimizer.end_epoch(state.n_samples_seen)
+            if state.no_improvement_count > n_iter_no_change:
+                if state.optimizer.on_plateau():
+                    converged = True
+                    if verbose:
+                        print(
+                            f"No improvement by more than tol={tol} for "
+                            f"{n_iter_no_change} consecutive epochs. Stopping."
+                        )
+                    break
+                state.no_improvement_count = 0
+                if verbose:
+                    print(
+                        f"No improvement for {n_iter_no_change} consecutive epochs. "
+                        f"Learning rate set to {state.optimizer.learning_rate:g}."
+                    )
+            if incremental:
+                break
+            if keep_last_epoch_on_interrupt:
+                checkpoint = (params.copy(), state.copy(), n_iter)
+    except KeyboardInterrupt:
+        if not keep_last_epoch_on_interrupt or checkpoint is None:
+            raise
+        saved_params, saved_state, n_iter = checkpoint
+        params[...] = saved_params
+        state.__dict__.update(saved_state.__dict__)
+        return StochasticResult(
+            best_params if best_params is not None else params, n_iter, False, interrupted=True
+        )
+    final = best_params if best_params is not None else params
+    return StochasticResult(final, n_iter, converged)
+
+
+class LbfgsResult:
+    """What a call to ``train_lbfgs`` did: ``params``, ``loss``, ``n_iter``, ``converged``."""
+
+    def __init__(self, params, loss, n_iter, converged, message):
+        self.params = params
+        self.loss = loss
+        self.n_iter = n_iter
+        self.converged = converged
+        self.message = message
+
+
+def train_lbfgs(
+    network,
+    params,
+    penalty,
+    n_penalized,
+    X,
+    Y,
+    sample_weight=None,
+    *,
+    max_iter,
+    max_fun,
+    tol,
+    verbose=False,
+):
+    """Minimize the full-batch objective with scipy's L-BFGS-B.
+
+    ``l1_mode="gradient"`` only: the objective's gradient is
+    ``dJ_data/dw + alpha * sign(w)``, so L-BFGS-B sees the non-smooth
+    ``|w|`` through its subgradient (no exact zeros).
+
+    Parameters
+    ----------
+    network : Network
+        Its layout and activations; the optimization runs in float64.
+    params : ndarray of shape (n_params,)
+        The starting point.
+    penalty : L1Penalty
+    n_penalized : int
+    X, Y, sample_weight
+        The training data.
+    max_iter, max_fun : int
+        L-BFGS-B's ``maxiter`` and ``maxfun``.
+    tol : float
+        L-BFGS-B's ``gtol``.
+    verbose : bool
+        Print the objective after each iteration.
+
+    Returns
+    -------
+    result : LbfgsResult
+        ``params`` are in ``network.dtype``.
+    """
+    network64 = Network(
+        network.layer_sizes, network.activation, network.output_activation, np.float64
+    )
+    grad = np.empty(network64.n_params)
+    last_value = [np.nan]
+
+    def objective(x):
+        data_value, _ = network64.loss_and_gradient(x, X, Y, sample_weight, grad)
+        penalty.on_gradient(grad[:n_penalized], x[:n_penalized])
+        value = data_value + penalty.value(x[:n_penalized])
+        last_value[0] = value
+        return value, grad
+
+    iteration = [0]
+
+    def report(_):
+        iteration[0] += 1
+        print(f"Iteration {iteration[0]}, loss = {last_value[0]:.8f}")
+
+    result = scipy.optimize.minimize(
+        objective,
+        params.astype(np.float64),
+        method="L-BFGS-B",
+        jac=True,
+        callback=report if verbose else None,
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+    )
+    final = result.x.astype(network.dtype)
+    if not (math.isfinite(result.fun) and np.isfinite(final).all()):
+        raise DivergenceError(DIVERGENCE_MESSAGE.format(epoch=result.nit))
+    return LbfgsResult(
+        final, float(result.fun), int(result.nit), result.status == 0, str(result.message)
+    )

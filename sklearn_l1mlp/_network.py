@@ -1,0 +1,265 @@
+"""A fully connected network stored in one flat parameter vector.
+
+All weight matrices come first in the vector, then all bias vectors::
+
+    params = [W_1.ravel(), ..., W_L.ravel(), b_1, ..., b_L]
+
+so the penalized weights are the single slice ``params[:n_weights]`` (or the
+whole vector when biases are penalized too), and every optimizer or penalty
+update is a handful of whole-array operations. ``coefs`` and ``intercepts``
+are views into that vector.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._activations import activate, multiply_by_derivative
+from ._losses import LOSS_OF_OUTPUT, data_loss, output_delta
+
+
+class Network:
+    """Layout, initialization, forward and backward pass of an MLP.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        ``[n_features, hidden_1, ..., hidden_k, n_outputs]``; with no hidden
+        layer the network is a linear (or logistic) model.
+    activation : {"identity", "logistic", "tanh", "relu"}
+        Activation of the hidden layers.
+    output_activation : {"identity", "logistic", "softmax", "exp"}
+        Activation of the output layer; it fixes the loss (see ``_losses``).
+    dtype : numpy dtype
+        Floating dtype of the parameters and of every intermediate.
+    """
+
+    def __init__(self, layer_sizes, activation, output_activation, dtype):
+        self.layer_sizes = [int(n) for n in layer_sizes]
+        self.activation = activation
+        self.output_activation = output_activation
+        self.loss = LOSS_OF_OUTPUT[output_activation]
+        self.dtype = np.dtype(dtype)
+        fans = list(zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=False))
+        self.coef_shapes = fans
+        coef_sizes = [fan_in * fan_out for fan_in, fan_out in fans]
+        self.n_weights = sum(coef_sizes)
+        self.n_params = self.n_weights + sum(self.layer_sizes[1:])
+        self._coef_bounds = np.cumsum([0] + coef_sizes)
+        self._intercept_bounds = self.n_weights + np.cumsum([0] + self.layer_sizes[1:])
+        self._workspaces = {}
+
+    @property
+    def n_layers(self):
+        """Number of layers, input and output included."""
+        return len(self.layer_sizes)
+
+    def unpack(self, params):
+        """Views of ``params`` as the lists ``coefs`` and ``intercepts``.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+
+        Returns
+        -------
+        coefs : list of ndarray, ``coefs[i]`` of shape (fan_in, fan_out)
+        intercepts : list of ndarray, ``intercepts[i]`` of shape (fan_out,)
+        """
+        coefs = [
+            params[start:stop].reshape(shape)
+            for start, stop, shape in zip(
+                self._coef_bounds[:-1],
+                self._coef_bounds[1:],
+                self.coef_shapes,
+                strict=True,
+            )
+        ]
+        intercepts = [
+            params[start:stop]
+            for start, stop in zip(
+                self._intercept_bounds[:-1], self._intercept_bounds[1:], strict=True
+            )
+        ]
+        return coefs, intercepts
+
+    def pack(self, coefs, intercepts):
+        """A new flat parameter vector holding copies of ``coefs`` and ``intercepts``."""
+        params = np.empty(self.n_params, dtype=self.dtype)
+        coef_views, intercept_views = self.unpack(params)
+        for view, value in zip(
+            coef_views + intercept_views, list(coefs) + list(intercepts), strict=True
+        ):
+            view[...] = value
+        return params
+
+    def init_params(self, rng):
+        """Glorot-uniform initialization, as scikit-learn's MLP draws it.
+
+        Each layer's weights and biases are drawn from
+        ``U(-b, b)`` with ``b = sqrt(factor / (fan_in + fan_out))``, ``factor``
+        2 for the logistic activation and 6 otherwise, layer by layer in the
+        order weights then biases, so the same seed gives the same start as
+        ``MLPClassifier``.
+
+        Parameters
+        ----------
+        rng : numpy.random.RandomState
+
+        Returns
+        -------
+        params : ndarray of shape (n_params,)
+        """
+        factor = 2.0 if self.activation == "logistic" else 6.0
+        params = np.empty(self.n_params, dtype=self.dtype)
+        coefs, intercepts = self.unpack(params)
+        for (fan_in, fan_out), coef, intercept in zip(
+            self.coef_shapes, coefs, intercepts, strict=True
+        ):
+            bound = np.sqrt(factor / (fan_in + fan_out))
+            coef[...] = rng.uniform(-bound, bound, (fan_in, fan_out))
+            intercept[...] = rng.uniform(-bound, bound, fan_out)
+        return params
+
+    def _workspace(self, n_samples):
+        # One set of activation buffers per batch size: an epoch uses at most
+        # two sizes (full batches and the remainder), so this stays small.
+        workspace = self._workspaces.get(n_samples)
+        if workspace is None:
+            workspace = [
+                np.empty((n_samples, units), dtype=self.dtype) for units in self.layer_sizes[1:]
+            ]
+            self._workspaces[n_samples] = workspace
+        return workspace
+
+    def forward(self, params, X):
+        """Activations of every layer after the input for the rows of ``X``.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+        X : ndarray or CSR/CSC matrix of shape (n_samples, n_features)
+
+        Returns
+        -------
+        activations : list of ndarray
+            ``activations[i]`` has shape (n_samples, layer_sizes[i + 1]); the
+            last is the network's output. The arrays are reused by the next
+            call with the same number of rows.
+        """
+        coefs, intercepts = self.unpack(params)
+        activations = self._workspace(X.shape[0])
+        layer_input = X
+        last = len(coefs) - 1
+        for i, (coef, intercept, out) in enumerate(
+            zip(coefs, intercepts, activations, strict=True)
+        ):
+            if sp.issparse(layer_input):
+                out[...] = layer_input @ coef
+            else:
+                np.matmul(layer_input, coef, out=out)
+            out += intercept
+            activate(self.output_activation if i == last else self.activation, out)
+            layer_input = out
+        return activations
+
+    def loss_and_gradient(self, params, X, Y, sample_weight=None, grad=None):
+        """Data term of the objective and its gradient by backpropagation.
+
+        ``J_data = (1/S) sum_i s_i l(y_i, f(x_i))``, see ``_losses``.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+        X : ndarray or CSR/CSC matrix of shape (n_samples, n_features)
+        Y : ndarray of shape (n_samples, n_outputs)
+        sample_weight : ndarray of shape (n_samples,) or None
+        grad : ndarray of shape (n_params,), optional
+            Where to write the gradient.
+
+        Returns
+        -------
+        value : float
+        grad : ndarray of shape (n_params,)
+        """
+        if grad is None:
+            grad = np.empty(self.n_params, dtype=self.dtype)
+        activations = self.forward(params, X)
+        value = data_loss(self.loss, Y, activations[-1], sample_weight)
+        coefs, _ = self.unpack(params)
+        coef_grads, intercept_grads = self.unpack(grad)
+        # The output buffer is no longer needed once the loss is known, so the
+        # output delta overwrites it.
+        delta = output_delta(Y, activations[-1], sample_weight, out=activations[-1])
+        for i in range(len(coefs) - 1, -1, -1):
+            layer_input = X if i == 0 else activations[i - 1]
+            if sp.issparse(layer_input):
+                coef_grads[i][...] = layer_input.T @ delta
+            else:
+                np.matmul(layer_input.T, delta, out=coef_grads[i])
+            np.sum(delta, axis=0, out=intercept_grads[i])
+            if i > 0:
+                # The hidden activation is consumed here, so its buffer takes
+                # the next delta: dL/dA = delta @ W.T, then times f'(Z).
+                hidden = activations[i - 1]
+                back = delta @ coefs[i].T
+                multiply_by_derivative(self.activation, hidden, back)
+                hidden[...] = back
+                delta = hidden
+        return value, grad
+
+    def predict(self, params, X):
+        """The network's output for ``X`` (a new array, not a workspace buffer)."""
+        return forward_pass(X, *self.unpack(params), self.activation, self.output_activation)
+
+
+def forward_pass(X, coefs, intercepts, activation, output_activation):
+    """Output of the network given by ``coefs`` and ``intercepts`` on ``X``.
+
+    Parameters
+    ----------
+    X : ndarray or CSR/CSC matrix of shape (n_samples, n_features)
+    coefs, intercepts : lists of ndarray
+        Weight matrices and bias vectors, input to output.
+    activation, output_activation : str
+        Hidden and output activation names.
+
+    Returns
+    -------
+    output : ndarray of shape (n_samples, n_outputs)
+    """
+    layer = X
+    last = len(coefs) - 1
+    for i, (coef, intercept) in enumerate(zip(coefs, intercepts, strict=True)):
+        layer = layer @ coef
+        if sp.issparse(layer):
+            layer = layer.toarray()
+        layer += intercept
+        activate(output_activation if i == last else activation, layer)
+    return np.asarray(layer)
+
+
+def feature_importances(coefs):
+    """Share of the input-to-output path weight that starts at each feature.
+
+    ``importance = rowsum(|W_1| @ |W_2| @ ... @ |W_L|)``, normalized to sum
+    to one (all zeros when it sums to zero). Feature ``j`` gets exactly zero
+    when no path of nonzero weights leads from it to an output, that is when
+    the network's output cannot depend on it.
+
+    Parameters
+    ----------
+    coefs : list of ndarray
+        Weight matrices, input to output.
+
+    Returns
+    -------
+    importances : ndarray of shape (n_features,)
+    """
+    # Multiplying from the output side keeps every product a matrix-vector one.
+    path = np.abs(coefs[-1]).sum(axis=1)
+    for coef in reversed(coefs[:-1]):
+        path = np.abs(coef) @ path
+    total = path.sum()
+    if total > 0:
+        path /= total
+    return path

@@ -1,0 +1,204 @@
+"""Stochastic optimizers on one flat parameter vector.
+
+Scalars are kept as Python floats: NumPy's promotion rules let a Python
+float combine with a float32 array without upcasting it.
+
+The update rules and hyperparameters are scikit-learn's (``MLPClassifier``'s
+``solver="sgd"`` and ``solver="adam"``). Besides ``step``, each optimizer
+tells the penalties two step sizes:
+
+* ``shrink_rate``: the scalar ``eta`` of ``l1_mode="shrink"``;
+* ``prox_scale(n)``: the per-weight step size ``tau / alpha`` of the proximal
+  and cumulative modes for the first ``n`` parameters.
+"""
+
+import math
+
+import numpy as np
+
+
+class SGD:
+    """Stochastic gradient descent with momentum and Nesterov's momentum.
+
+    With velocity ``v`` (zero at the start)::
+
+        v <- momentum * v - eta * g
+        w <- w + v                                (nesterov=False)
+        w <- w + momentum * v - eta * g           (nesterov=True)
+
+    ``eta`` is the learning-rate schedule's current value: constant;
+    ``learning_rate_init / (t + 1) ** power_t`` after each epoch, ``t`` the
+    number of samples seen (invscaling); or divided by 5 each time training
+    stalls (adaptive).
+
+    Parameters
+    ----------
+    n_params : int
+    dtype : numpy dtype
+    learning_rate_init : float
+    schedule : {"constant", "invscaling", "adaptive"}
+    momentum : float
+    nesterov : bool
+    power_t : float
+    """
+
+    def __init__(
+        self,
+        n_params,
+        dtype,
+        learning_rate_init=0.1,
+        schedule="constant",
+        momentum=0.9,
+        nesterov=True,
+        power_t=0.5,
+    ):
+        self.learning_rate_init = float(learning_rate_init)
+        self.learning_rate = float(learning_rate_init)
+        self.schedule = schedule
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+        self.power_t = float(power_t)
+        self.velocity = np.zeros(n_params, dtype=dtype)
+
+    def step(self, params, grad):
+        """Update ``params`` in place from the gradient ``grad``."""
+        eta = self.learning_rate
+        velocity = self.velocity
+        velocity *= self.momentum
+        velocity -= eta * grad
+        if self.nesterov:
+            params += self.momentum * velocity
+            params -= eta * grad
+        else:
+            params += velocity
+
+    @property
+    def shrink_rate(self):
+        """``eta``: the schedule's current learning rate."""
+        return self.learning_rate
+
+    def prox_scale(self, n):
+        """Step size of the first ``n`` parameters: ``eta``, the same for all."""
+        return self.learning_rate
+
+    def end_epoch(self, n_samples_seen):
+        """Advance the invscaling schedule to ``n_samples_seen`` samples."""
+        if self.schedule == "invscaling":
+            self.learning_rate = self.learning_rate_init / (n_samples_seen + 1) ** self.power_t
+
+    def on_plateau(self):
+        """Training stalled: lower the rate (adaptive) or say to stop.
+
+        Returns
+        -------
+        stop : bool
+            True when training should stop.
+        """
+        if self.schedule != "adaptive" or self.learning_rate <= 1e-6:
+            return True
+        self.learning_rate /= 5.0
+        return False
+
+
+class Adam:
+    """Adam (Kingma & Ba, 2014), with scikit-learn's formulas.
+
+    At step ``t`` (counted from 1)::
+
+        m <- beta_1 * m + (1 - beta_1) * g
+        v <- beta_2 * v + (1 - beta_2) * g**2
+        w <- w - lr_t * m / (sqrt(v) + epsilon),
+        lr_t = learning_rate_init * sqrt(1 - beta_2**t) / (1 - beta_1**t)
+
+    Equivalently ``w <- w - (tau / alpha) * m_hat`` with
+    ``m_hat = m / (1 - beta_1**t)`` and the per-weight step size
+    ``tau / alpha = learning_rate_init * sqrt(1 - beta_2**t) / (sqrt(v) + epsilon)``,
+    which ``prox_scale`` returns.
+
+    Parameters
+    ----------
+    n_params : int
+    dtype : numpy dtype
+    learning_rate_init, beta_1, beta_2, epsilon : float
+    """
+
+    def __init__(
+        self, n_params, dtype, learning_rate_init=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    ):
+        self.learning_rate_init = float(learning_rate_init)
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
+        self.t = 0
+        self.first_moment = np.zeros(n_params, dtype=dtype)
+        self.second_moment = np.zeros(n_params, dtype=dtype)
+        self._denominator = np.zeros(n_params, dtype=dtype)
+
+    def step(self, params, grad):
+        """Update ``params`` in place from the gradient ``grad``."""
+        self.t += 1
+        m, v, denominator = self.first_moment, self.second_moment, self._denominator
+        m *= self.beta_1
+        m += (1 - self.beta_1) * grad
+        v *= self.beta_2
+        v += (1 - self.beta_2) * grad**2
+        np.sqrt(v, out=denominator)
+        denominator += self.epsilon
+        bias_correction = math.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
+        lr_t = self.learning_rate_init * bias_correction
+        params -= lr_t * m / denominator
+
+    @property
+    def shrink_rate(self):
+        """``learning_rate_init``: Adam's nominal step, used by ``l1_mode="shrink"``."""
+        return self.learning_rate_init
+
+    @property
+    def first_moment_hat(self):
+        """Bias-corrected first moment ``m_hat = m / (1 - beta_1**t)``."""
+        return self.first_moment / (1 - self.beta_1**self.t)
+
+    def prox_scale(self, n):
+        """Per-weight step size of the first ``n`` parameters after the last step.
+
+        ``learning_rate_init * sqrt(1 - beta_2**t) / (sqrt(v) + epsilon)``.
+        """
+        # math.sqrt keeps a Python float, which does not upcast float32 arrays.
+        return self.learning_rate_init * math.sqrt(1 - self.beta_2**self.t) / self._denominator[:n]
+
+    def end_epoch(self, n_samples_seen):
+        """Adam has no schedule: nothing changes at an epoch's end."""
+
+    def on_plateau(self):
+        """Training stalled: Adam always stops (``True``)."""
+        return True
+
+
+def make_optimizer(
+    solver,
+    n_params,
+    dtype,
+    *,
+    learning_rate_init,
+    learning_rate,
+    momentum,
+    nesterovs_momentum,
+    power_t,
+    beta_1,
+    beta_2,
+    epsilon,
+):
+    """The optimizer named ``solver`` ("sgd" or "adam") for ``n_params`` parameters."""
+    if solver == "sgd":
+        return SGD(
+            n_params,
+            dtype,
+            learning_rate_init,
+            learning_rate,
+            momentum,
+            nesterovs_momentum,
+            power_t,
+        )
+    if solver == "adam":
+        return Adam(n_params, dtype, learning_rate_init, beta_1, beta_2, epsilon)
+    raise ValueError(f"No stochastic optimizer named {solver!r}; use 'sgd' or 'adam'.")
