@@ -1,0 +1,54 @@
+"""scikit-learn's estimator suite, for both estimators in every l1_mode/solver pair."""
+
+from functools import partial
+
+import pytest
+from sklearn.utils.estimator_checks import (
+    check_sample_weight_equivalence_on_dense_data,
+    check_sample_weight_equivalence_on_sparse_data,
+    parametrize_with_checks,
+)
+
+from sklearn_l1mlp import L1MLPClassifier, L1MLPRegressor
+from sklearn_l1mlp._penalties import L1_MODES
+
+
+def _instances():
+    for estimator_class in (L1MLPClassifier, L1MLPRegressor):
+        for mode, penalty_class in L1_MODES.items():
+            for solver in penalty_class.solvers:
+                # max_iter=100 is what scikit-learn's own suite uses for its MLP.
+                yield estimator_class(l1_mode=mode, solver=solver, max_iter=100)
+
+
+_LBFGS_SUBGRADIENT_REASON = (
+    "L-BFGS on the non-smooth L1 subgradient does not converge on this tiny "
+    "regression, so rounding differences between the weighted and the repeated "
+    "sums send the two runs down different paths; at alpha=0 they agree to 1e-14, "
+    "and test_network pins the weighted objective and gradient to the repeated ones."
+)
+
+
+def _expected_failures(estimator):
+    if isinstance(estimator, L1MLPRegressor) and estimator.solver == "lbfgs":
+        return {
+            "check_sample_weight_equivalence_on_dense_data": _LBFGS_SUBGRADIENT_REASON,
+            "check_sample_weight_equivalence_on_sparse_data": _LBFGS_SUBGRADIENT_REASON,
+        }
+    return {}
+
+
+@parametrize_with_checks(list(_instances()), expected_failed_checks=_expected_failures)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize(
+    "check",
+    [check_sample_weight_equivalence_on_dense_data, check_sample_weight_equivalence_on_sparse_data],
+)
+@pytest.mark.parametrize("mode", list(L1_MODES))
+def test_regressor_sample_weight_equivalence_with_sklearn_check_params(check, mode):
+    # The parameters scikit-learn's own suite gives MLPRegressor for this check.
+    estimator = L1MLPRegressor(l1_mode=mode, solver="sgd", tol=1e-2, random_state=42)
+    partial(check, "L1MLPRegressor")(estimator)
