@@ -31,8 +31,10 @@ def _relu(Z):
 
 
 def _softmax(Z):
-    # Subtracting the row maximum keeps exp() finite for any logits.
-    Z -= Z.max(axis=1, keepdims=True)
+    # Subtracting the row maximum keeps exp() finite for any logits; a gap
+    # beyond the float range becomes -inf, whose exp() is the right 0.
+    with np.errstate(over="ignore"):
+        Z -= Z.max(axis=1, keepdims=True)
     np.exp(Z, out=Z)
     Z /= Z.sum(axis=1, keepdims=True)
     return Z

@@ -1,0 +1,80 @@
+"""Optimizers: one step against scikit-learn's formulas, schedules, step sizes."""
+
+import math
+
+import numpy as np
+import pytest
+
+from sklearn_l1mlp._optimizers import SGD, Adam, make_optimizer
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_sgd_two_steps_follow_momentum_formulas(nesterov, rng):
+    w0, g1, g2 = rng.normal(size=(3, 6))
+    eta, mu = 0.1, 0.9
+    optimizer = SGD(6, np.float64, eta, "constant", mu, nesterov)
+    w = w0.copy()
+    optimizer.step(w, g1)
+    optimizer.step(w, g2)
+    v1 = -eta * g1
+    v2 = mu * v1 - eta * g2
+    if nesterov:
+        expected = w0 + (mu * v1 - eta * g1) + (mu * v2 - eta * g2)
+    else:
+        expected = w0 + v1 + v2
+    np.testing.assert_allclose(w, expected, rtol=1e-14)
+
+
+def test_adam_two_steps_follow_formulas_and_prox_scale(rng):
+    w0, g1, g2 = rng.normal(size=(3, 5))
+    lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
+    optimizer = Adam(5, np.float64, lr, b1, b2, eps)
+    w = w0.copy()
+    optimizer.step(w, g1)
+    optimizer.step(w, g2)
+    m1, v1 = (1 - b1) * g1, (1 - b2) * g1**2
+    m2, v2 = b1 * m1 + (1 - b1) * g2, b2 * v1 + (1 - b2) * g2**2
+    step1 = lr * math.sqrt(1 - b2) / (1 - b1) * m1 / (np.sqrt(v1) + eps)
+    step2 = lr * math.sqrt(1 - b2**2) / (1 - b1**2) * m2 / (np.sqrt(v2) + eps)
+    np.testing.assert_allclose(w, w0 - step1 - step2, rtol=1e-12)
+    scale = lr * math.sqrt(1 - b2**2) / (np.sqrt(v2) + eps)
+    np.testing.assert_allclose(optimizer.prox_scale(3), scale[:3], rtol=1e-12)
+    # The step is tau / alpha * m_hat: the proximal metric of SPEC section 3.
+    np.testing.assert_allclose(step2, scale * optimizer.first_moment_hat, rtol=1e-12)
+    assert optimizer.shrink_rate == lr
+
+
+def test_invscaling_schedule_uses_samples_seen():
+    optimizer = SGD(1, np.float64, 0.5, "invscaling", power_t=0.25)
+    assert optimizer.prox_scale(1) == optimizer.shrink_rate == 0.5
+    optimizer.end_epoch(80)
+    assert optimizer.learning_rate == pytest.approx(0.5 / 81**0.25)
+
+
+def test_adaptive_schedule_divides_by_five_until_tiny():
+    optimizer = SGD(1, np.float64, 1e-5, "adaptive")
+    assert optimizer.on_plateau() is False
+    assert optimizer.learning_rate == pytest.approx(2e-6)
+    assert optimizer.on_plateau() is False
+    assert optimizer.on_plateau() is True
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_float32_state_stays_float32(solver, rng):
+    optimizer = make_optimizer(solver, 4, np.float32, learning_rate_init=0.1,
+                               learning_rate="constant", momentum=0.9,
+                               nesterovs_momentum=True, power_t=0.5, beta_1=0.9,
+                               beta_2=0.999, epsilon=1e-8)
+    w = rng.normal(size=4).astype(np.float32)
+    optimizer.step(w, rng.normal(size=4).astype(np.float32))
+    assert w.dtype == np.float32
+    assert np.asarray(optimizer.prox_scale(4)).dtype in (np.float32, np.float64)
+    if solver == "adam":
+        assert optimizer.prox_scale(4).dtype == np.float32
+
+
+def test_unknown_solver_is_an_error():
+    with pytest.raises(ValueError, match="'sgd' or 'adam'"):
+        make_optimizer("lbfgs", 3, np.float64, learning_rate_init=0.1,
+                       learning_rate="constant", momentum=0.9, nesterovs_momentum=True,
+                       power_t=0.5, beta_1=0.9, beta_2=0.999, epsilon=1e-8)

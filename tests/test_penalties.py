@@ -1,0 +1,174 @@
+"""l1_mode objects: one training step against SPEC section 3's closed forms."""
+
+import numpy as np
+import pytest
+
+from sklearn_l1mlp._optimizers import SGD, Adam
+from sklearn_l1mlp._penalties import L1_MODES, make_penalty
+
+ALPHA = 0.05
+
+
+def _step(mode, optimizer, w, g):
+    """One step as the engine runs it, on a copy of w; returns the new w."""
+    penalty = make_penalty(mode, ALPHA, "sgd")
+    w, g = w.copy(), g.copy()
+    penalty.before_step(w, optimizer)
+    penalty.on_gradient(g, w)
+    optimizer.step(w, g)
+    penalty.after_step(w, optimizer)
+    return w
+
+
+def _weights_and_gradient(rng):
+    w = rng.normal(scale=0.1, size=50)
+    w[:5] = 0.0  # sign(0) = 0 must hold
+    return w, rng.normal(scale=0.1, size=50)
+
+
+def _sgd(momentum=0.0):
+    return SGD(50, np.float64, 0.3, "constant", momentum, nesterov=False)
+
+
+def _adam():
+    return Adam(50, np.float64, 0.01)
+
+
+def _adam_step(g):
+    # What adam alone would do from a zero state: step(g) and its tau / alpha.
+    optimizer = _adam()
+    moved = np.zeros(50)
+    optimizer.step(moved, g)
+    return moved, optimizer.prox_scale(50)
+
+
+def test_gradient_mode_adds_the_subgradient_before_the_optimizer(rng):
+    w, g = _weights_and_gradient(rng)
+    np.testing.assert_allclose(_step("gradient", _sgd(), w, g),
+                               w - 0.3 * (g + ALPHA * np.sign(w)), rtol=1e-14)
+    moved, _ = _adam_step(g + ALPHA * np.sign(w))
+    np.testing.assert_allclose(_step("gradient", _adam(), w, g), w + moved, rtol=1e-12)
+
+
+def test_shrink_mode_shrinks_by_eta_alpha_then_steps_with_the_old_gradient(rng):
+    w, g = _weights_and_gradient(rng)
+    np.testing.assert_allclose(_step("shrink", _sgd(), w, g),
+                               w - 0.3 * ALPHA * np.sign(w) - 0.3 * g, rtol=1e-14)
+    # adam: eta is learning_rate_init, and the step sees g alone.
+    moved, _ = _adam_step(g)
+    np.testing.assert_allclose(_step("shrink", _adam(), w, g),
+                               w - 0.01 * ALPHA * np.sign(w) + moved, rtol=1e-12)
+
+
+def _soft_threshold(z, tau):
+    return np.sign(z) * np.maximum(np.abs(z) - tau, 0)
+
+
+def test_proximal_mode_soft_thresholds_after_the_step(rng):
+    w, g = _weights_and_gradient(rng)
+    new = _step("proximal", _sgd(), w, g)
+    np.testing.assert_allclose(new, _soft_threshold(w - 0.3 * g, 0.3 * ALPHA), rtol=1e-14)
+    assert np.sum(new == 0.0) > 0
+    moved, scale = _adam_step(g)
+    np.testing.assert_allclose(_step("proximal", _adam(), w, g),
+                               _soft_threshold(w + moved, ALPHA * scale), rtol=1e-12)
+
+
+def test_cumulative_mode_clips_with_the_running_account(rng):
+    w, g = _weights_and_gradient(rng)
+    optimizer = _sgd()
+    penalty = make_penalty("cumulative", ALPHA, "sgd")
+    current = w.copy()
+    u, q = 0.0, np.zeros(50)
+    for _ in range(3):
+        grad = g.copy()
+        optimizer.step(current, grad)
+        expected_z = current.copy()
+        penalty.after_step(current, optimizer)
+        # Tsuruoka et al. (2009), written per weight.
+        u += 0.3 * ALPHA
+        expected = expected_z.copy()
+        for i, z in enumerate(expected_z):
+            if z > 0:
+                expected[i] = max(0.0, z - (u + q[i]))
+            elif z < 0:
+                expected[i] = min(0.0, z + (u - q[i]))
+        q += expected - expected_z
+        np.testing.assert_allclose(current, expected, rtol=1e-14, atol=1e-17)
+    assert np.sum(current == 0.0) > 0
+
+
+def test_cumulative_mode_with_adam_keeps_a_per_weight_account(rng):
+    w, g = _weights_and_gradient(rng)
+    optimizer = _adam()
+    penalty = make_penalty("cumulative", ALPHA, "adam")
+    optimizer.step(w, g)
+    scale = optimizer.prox_scale(50)
+    z = w.copy()
+    penalty.after_step(w, optimizer)
+    np.testing.assert_allclose(penalty.total, ALPHA * scale)
+    expected = np.where(z > 0, np.maximum(0, z - ALPHA * scale),
+                        np.where(z < 0, np.minimum(0, z + ALPHA * scale), z))
+    np.testing.assert_allclose(w, expected, rtol=1e-12)
+
+
+def test_adam_proximal_zero_stays_zero_exactly_when_m_hat_within_alpha(rng):
+    # SPEC: a weight at zero stays zero at a step exactly when |m_hat| <= alpha.
+    optimizer = _adam()
+    penalty = make_penalty("proximal", ALPHA, "adam")
+    w = np.zeros(50)
+    for _ in range(4):
+        g = rng.normal(scale=0.06, size=50)
+        w[:] = 0.0
+        optimizer.step(w, g)
+        penalty.after_step(w, optimizer)
+        m_hat = optimizer.first_moment_hat
+        stays = np.abs(m_hat) <= ALPHA
+        assert stays.any() and (~stays).any()
+        np.testing.assert_array_equal(w == 0.0, stays)
+
+
+def test_momentum_makes_gradient_and_shrink_differ_by_the_accumulated_penalty(rng):
+    w, g = _weights_and_gradient(rng)
+    w = w + np.sign(rng.normal(size=50))  # far from zero: no sign changes
+    mu, eta = 0.9, 0.3
+    optimizer_a, optimizer_b = _sgd(momentum=mu), _sgd(momentum=mu)
+    a, b = w.copy(), w.copy()
+    for _ in range(3):
+        a = _step("gradient", optimizer_a, a, g)
+        b = _step("shrink", optimizer_b, b, g)
+    # The gradient mode's penalty rides the velocity: after three steps it has
+    # moved each weight eta*alpha*(3 + 2 mu + mu^2), the shrink eta*alpha*3.
+    np.testing.assert_allclose(a - b, -eta * ALPHA * (2 * mu + mu**2) * np.sign(w), rtol=1e-10)
+
+
+@pytest.mark.parametrize("mode", list(L1_MODES))
+def test_zero_alpha_changes_nothing(mode, rng):
+    w, g = _weights_and_gradient(rng)
+    penalty = make_penalty(mode, 0.0, "sgd")
+    optimizer, reference = _sgd(), _sgd()
+    w_pen, w_ref = w.copy(), w.copy()
+    g_pen = g.copy()
+    penalty.before_step(w_pen, optimizer)
+    penalty.on_gradient(g_pen, w_pen)
+    optimizer.step(w_pen, g_pen)
+    penalty.after_step(w_pen, optimizer)
+    reference.step(w_ref, g.copy())
+    np.testing.assert_array_equal(w_pen, w_ref)
+    assert penalty.value(w) == 0.0
+
+
+def test_penalty_value_is_alpha_times_l1_norm(rng):
+    w = rng.normal(size=20)
+    assert make_penalty("proximal", ALPHA, "adam").value(w) == pytest.approx(
+        ALPHA * np.abs(w).sum()
+    )
+
+
+@pytest.mark.parametrize("mode", ["shrink", "proximal", "cumulative"])
+def test_mode_solver_pair_outside_the_table_names_both_and_what_works(mode):
+    with pytest.raises(ValueError) as error:
+        make_penalty(mode, ALPHA, "lbfgs")
+    message = str(error.value)
+    assert f"l1_mode={mode!r}" in message and "solver='lbfgs'" in message
+    assert "['sgd', 'adam']" in message and "['gradient']" in message
