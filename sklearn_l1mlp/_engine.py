@@ -169,6 +169,13 @@ def _print_epoch(epoch, loss, network, params, state, validation_score):
     print(line)
 
 
+# Overflow is detected after each epoch (or L-BFGS run) and reported as a
+# DivergenceError that says what to change; NumPy's warnings would only
+# repeat it less clearly.
+_quiet_overflow = np.errstate(over="ignore", invalid="ignore")
+
+
+@_quiet_overflow
 def train_stochastic(
     network,
     params,
@@ -315,6 +322,7 @@ class LbfgsResult:
         self.message = message
 
 
+@_quiet_overflow
 def train_lbfgs(
     network,
     params,

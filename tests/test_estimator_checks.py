@@ -12,6 +12,9 @@ from sklearn.utils.estimator_checks import (
 from sklearn_l1mlp import L1MLPClassifier, L1MLPRegressor
 from sklearn_l1mlp._penalties import L1_MODES
 
+# The suite's short fits stop at max_iter by design.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def _instances():
     for estimator_class in (L1MLPClassifier, L1MLPRegressor):

@@ -85,8 +85,9 @@ def test_glorot_init_draws_like_sklearn(activation, factor):
     params = network.init_params(np.random.RandomState(3))
     coefs, intercepts = network.unpack(params)
     reference = np.random.RandomState(3)
-    for (fan_in, fan_out), coef, intercept in zip(network.coef_shapes, coefs, intercepts,
-                                                  strict=True):
+    for (fan_in, fan_out), coef, intercept in zip(
+        network.coef_shapes, coefs, intercepts, strict=True
+    ):
         bound = np.sqrt(factor / (fan_in + fan_out))
         np.testing.assert_array_equal(coef, reference.uniform(-bound, bound, (fan_in, fan_out)))
         np.testing.assert_array_equal(intercept, reference.uniform(-bound, bound, fan_out))

@@ -44,20 +44,23 @@ def _adam_step(g):
 
 def test_gradient_mode_adds_the_subgradient_before_the_optimizer(rng):
     w, g = _weights_and_gradient(rng)
-    np.testing.assert_allclose(_step("gradient", _sgd(), w, g),
-                               w - 0.3 * (g + ALPHA * np.sign(w)), rtol=1e-14)
+    np.testing.assert_allclose(
+        _step("gradient", _sgd(), w, g), w - 0.3 * (g + ALPHA * np.sign(w)), rtol=1e-14
+    )
     moved, _ = _adam_step(g + ALPHA * np.sign(w))
     np.testing.assert_allclose(_step("gradient", _adam(), w, g), w + moved, rtol=1e-12)
 
 
 def test_shrink_mode_shrinks_by_eta_alpha_then_steps_with_the_old_gradient(rng):
     w, g = _weights_and_gradient(rng)
-    np.testing.assert_allclose(_step("shrink", _sgd(), w, g),
-                               w - 0.3 * ALPHA * np.sign(w) - 0.3 * g, rtol=1e-14)
+    np.testing.assert_allclose(
+        _step("shrink", _sgd(), w, g), w - 0.3 * ALPHA * np.sign(w) - 0.3 * g, rtol=1e-14
+    )
     # adam: eta is learning_rate_init, and the step sees g alone.
     moved, _ = _adam_step(g)
-    np.testing.assert_allclose(_step("shrink", _adam(), w, g),
-                               w - 0.01 * ALPHA * np.sign(w) + moved, rtol=1e-12)
+    np.testing.assert_allclose(
+        _step("shrink", _adam(), w, g), w - 0.01 * ALPHA * np.sign(w) + moved, rtol=1e-12
+    )
 
 
 def _soft_threshold(z, tau):
@@ -70,8 +73,9 @@ def test_proximal_mode_soft_thresholds_after_the_step(rng):
     np.testing.assert_allclose(new, _soft_threshold(w - 0.3 * g, 0.3 * ALPHA), rtol=1e-14)
     assert np.sum(new == 0.0) > 0
     moved, scale = _adam_step(g)
-    np.testing.assert_allclose(_step("proximal", _adam(), w, g),
-                               _soft_threshold(w + moved, ALPHA * scale), rtol=1e-12)
+    np.testing.assert_allclose(
+        _step("proximal", _adam(), w, g), _soft_threshold(w + moved, ALPHA * scale), rtol=1e-12
+    )
 
 
 def test_cumulative_mode_clips_with_the_running_account(rng):
@@ -107,8 +111,11 @@ def test_cumulative_mode_with_adam_keeps_a_per_weight_account(rng):
     z = w.copy()
     penalty.after_step(w, optimizer)
     np.testing.assert_allclose(penalty.total, ALPHA * scale)
-    expected = np.where(z > 0, np.maximum(0, z - ALPHA * scale),
-                        np.where(z < 0, np.minimum(0, z + ALPHA * scale), z))
+    expected = np.where(
+        z > 0,
+        np.maximum(0, z - ALPHA * scale),
+        np.where(z < 0, np.minimum(0, z + ALPHA * scale), z),
+    )
     np.testing.assert_allclose(w, expected, rtol=1e-12)
 
 

@@ -1,0 +1,569 @@
+"""The estimators: scikit-learn parity, the SPEC facts, input handling, failure."""
+
+import io
+import pickle
+import warnings
+from contextlib import redirect_stdout
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_selection import SelectFromModel
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_l1mlp import L1MLPClassifier, L1MLPRegressor
+from sklearn_l1mlp._penalties import L1_MODES
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+MODES = list(L1_MODES)
+STOCHASTIC = ["sgd", "adam"]
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    X, y = load_breast_cancer(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="module")
+def regression():
+    X, y = make_regression(n_samples=120, n_features=8, n_informative=3, noise=1.0, random_state=0)
+    return X, y / y.std()
+
+
+def _weights(estimator):
+    return np.concatenate([c.ravel() for c in estimator.coefs_])
+
+
+def _all_params(estimator):
+    return np.concatenate([p.ravel() for p in estimator.coefs_ + estimator.intercepts_])
+
+
+# -- parity with scikit-learn ----------------------------------------------
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_alpha_zero_reproduces_sklearn_classifier(solver, cancer):
+    X, y = cancer
+    settings = dict(
+        hidden_layer_sizes=(12, 5),
+        solver=solver,
+        alpha=0.0,
+        max_iter=15,
+        batch_size=64,
+        random_state=0,
+    )
+    ours = L1MLPClassifier(l1_mode="gradient", **settings).fit(X, y)
+    theirs = MLPClassifier(**settings).fit(X, y)
+    np.testing.assert_allclose(_all_params(ours), _all_params(theirs), rtol=1e-9, atol=1e-12)
+    assert ours.n_iter_ == theirs.n_iter_
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-9)
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_alpha_zero_reproduces_sklearn_regressor(loss, early_stopping, regression):
+    X, y = regression
+    y = np.abs(y) if loss == "poisson" else y
+    settings = dict(
+        loss=loss,
+        hidden_layer_sizes=(10,),
+        alpha=0.0,
+        max_iter=20,
+        random_state=1,
+        early_stopping=early_stopping,
+    )
+    ours = L1MLPRegressor(**settings).fit(X, y)
+    theirs = MLPRegressor(**settings).fit(X, y)
+    np.testing.assert_allclose(_all_params(ours), _all_params(theirs), rtol=1e-9, atol=1e-12)
+    assert ours.loss_curve_ == pytest.approx(theirs.loss_curve_, rel=1e-9)
+    if early_stopping:
+        assert ours.validation_scores_ == pytest.approx(theirs.validation_scores_)
+
+
+# -- SPEC section 3's facts, on whole fits ------------------------------------
+def test_sgd_without_momentum_gradient_equals_shrink(cancer):
+    X, y = cancer
+    settings = dict(
+        hidden_layer_sizes=(8,),
+        solver="sgd",
+        momentum=0.0,
+        alpha=1e-3,
+        learning_rate_init=0.05,
+        max_iter=10,
+        random_state=0,
+    )
+    gradient = L1MLPClassifier(l1_mode="gradient", **settings).fit(X, y)
+    shrink = L1MLPClassifier(l1_mode="shrink", **settings).fit(X, y)
+    np.testing.assert_allclose(_all_params(gradient), _all_params(shrink), rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("solver, extra", [("sgd", {"momentum": 0.9}), ("adam", {})])
+def test_momentum_or_adam_makes_gradient_and_shrink_differ(solver, extra, cancer):
+    X, y = cancer
+    settings = dict(
+        hidden_layer_sizes=(8,), solver=solver, alpha=1e-3, max_iter=10, random_state=0, **extra
+    )
+    gradient = L1MLPClassifier(l1_mode="gradient", **settings).fit(X, y)
+    shrink = L1MLPClassifier(l1_mode="shrink", **settings).fit(X, y)
+    assert np.abs(_all_params(gradient) - _all_params(shrink)).max() > 1e-4
+
+
+@pytest.mark.parametrize("solver", STOCHASTIC)
+@pytest.mark.parametrize("mode", ["proximal", "cumulative"])
+def test_exact_zero_modes_leave_exact_zeros_others_do_not(mode, solver, cancer):
+    X, y = cancer
+    step = dict(
+        sgd=dict(learning_rate_init=0.1, alpha=1e-2), adam=dict(learning_rate_init=0.01, alpha=3e-3)
+    )[solver]
+    settings = dict(hidden_layer_sizes=(16,), solver=solver, max_iter=30, random_state=0, **step)
+    sparse_model = L1MLPClassifier(l1_mode=mode, **settings).fit(X, y)
+    assert np.sum(_weights(sparse_model) == 0.0) > 0.1 * _weights(sparse_model).size
+    for dense_mode in ("gradient", "shrink"):
+        dense_model = L1MLPClassifier(l1_mode=dense_mode, **settings).fit(X, y)
+        assert np.sum(_weights(dense_model) == 0.0) == 0
+
+
+@pytest.mark.parametrize("solver", STOCHASTIC)
+def test_alpha_zero_every_mode_gives_the_unpenalized_network(solver, cancer):
+    X, y = cancer
+    settings = dict(hidden_layer_sizes=(8,), solver=solver, alpha=0.0, max_iter=8, random_state=0)
+    reference = _all_params(MLPClassifier(**settings).fit(X, y))
+    for mode in MODES:
+        ours = _all_params(L1MLPClassifier(l1_mode=mode, **settings).fit(X, y))
+        np.testing.assert_allclose(ours, reference, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["proximal", "cumulative"])
+def test_zero_weights_rise_with_alpha(mode, cancer):
+    X, y = cancer
+    counts = [
+        np.sum(
+            _weights(
+                L1MLPClassifier(
+                    hidden_layer_sizes=(16,),
+                    alpha=alpha,
+                    l1_mode=mode,
+                    learning_rate_init=0.01,
+                    max_iter=40,
+                    random_state=0,
+                ).fit(X, y)
+            )
+            == 0
+        )
+        for alpha in (0.0, 1e-3, 1e-2, 5e-2)
+    ]
+    assert counts[0] == 0
+    assert all(a < b for a, b in zip(counts, counts[1:], strict=False)), counts
+
+
+def test_penalize_bias_zeroes_biases_too(cancer):
+    X, y = cancer
+    settings = dict(
+        hidden_layer_sizes=(16,), alpha=0.05, max_iter=40, learning_rate_init=0.01, random_state=0
+    )
+    free = L1MLPClassifier(**settings).fit(X, y)
+    penalized = L1MLPClassifier(penalize_bias=True, **settings).fit(X, y)
+    assert np.sum(free.intercepts_[0] == 0) == 0
+    assert np.sum(penalized.intercepts_[0] == 0) > 0
+
+
+def test_lbfgs_gradient_mode_fits_and_reports_the_objective(cancer):
+    X, y = cancer
+    model = L1MLPClassifier(
+        hidden_layer_sizes=(5,),
+        solver="lbfgs",
+        l1_mode="gradient",
+        alpha=1e-3,
+        max_iter=50,
+        random_state=0,
+    ).fit(X, y)
+    assert model.score(X, y) > 0.95
+    assert not hasattr(model, "loss_curve_")
+    data_term = model.loss_ - 1e-3 * np.abs(_weights(model)).sum()
+    assert 0 < data_term < model.loss_
+
+
+def test_mode_and_solver_outside_the_table_is_an_error_at_fit(cancer):
+    X, y = cancer
+    model = L1MLPClassifier(solver="lbfgs", l1_mode="cumulative")
+    with pytest.raises(ValueError, match="l1_mode='cumulative'.*solver='lbfgs'.*gradient"):
+        model.fit(X, y)
+    assert not hasattr(model, "coefs_")
+
+
+# -- weights, dtypes, sparse input -----------------------------------------
+@pytest.mark.parametrize("estimator_class", [L1MLPClassifier, L1MLPRegressor])
+@pytest.mark.parametrize("mode", MODES)
+def test_sample_weight_two_equals_the_row_repeated(estimator_class, mode, cancer):
+    X, y = cancer[0][:60], cancer[1][:60]
+    weights = np.ones(60)
+    weights[[3, 17, 40]] = 2
+    repeated = np.r_[np.arange(60), [3, 17, 40]]
+    # batch_size="auto" is one full batch below 200 rows.
+    settings = dict(
+        hidden_layer_sizes=(6,), solver="sgd", l1_mode=mode, alpha=1e-3, max_iter=20, random_state=0
+    )
+    weighted = estimator_class(**settings).fit(X, y, sample_weight=weights)
+    copied = estimator_class(**settings).fit(X[repeated], y[repeated])
+    np.testing.assert_allclose(_all_params(weighted), _all_params(copied), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+@pytest.mark.parametrize("estimator_class", [L1MLPClassifier, L1MLPRegressor])
+def test_float32_trains_and_predicts_in_float32(estimator_class, solver, cancer):
+    X, y = cancer[0].astype(np.float32), cancer[1]
+    mode = "gradient" if solver == "lbfgs" else "proximal"
+    model = estimator_class(
+        hidden_layer_sizes=(6,), solver=solver, l1_mode=mode, max_iter=5, random_state=0
+    ).fit(X, y)
+    assert all(p.dtype == np.float32 for p in model.coefs_ + model.intercepts_)
+    output = model.predict_proba(X) if hasattr(model, "predict_proba") else model.predict(X)
+    assert output.dtype == np.float32
+
+
+@pytest.mark.parametrize("sparse_format", ["csr", "csc"])
+@pytest.mark.parametrize("estimator_class", [L1MLPClassifier, L1MLPRegressor])
+def test_sparse_input_gives_the_dense_model(estimator_class, sparse_format, rng):
+    X = rng.normal(size=(80, 12))
+    X[rng.uniform(size=X.shape) < 0.7] = 0
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    settings = dict(hidden_layer_sizes=(7,), alpha=1e-3, max_iter=20, random_state=0)
+    dense = estimator_class(**settings).fit(X, y)
+    sparse = estimator_class(**settings).fit(sp.csr_matrix(X).asformat(sparse_format), y)
+    np.testing.assert_allclose(_all_params(sparse), _all_params(dense), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(sparse.predict(sp.csr_matrix(X)), dense.predict(X))
+
+
+# -- classification and regression shapes -----------------------------------
+def test_binary_multiclass_and_multilabel_outputs(rng):
+    X = rng.normal(size=(90, 4))
+    binary = np.where(X[:, 0] > 0, "yes", "no")
+    multiclass = np.digitize(X[:, 0], [-0.5, 0.5])
+    multilabel = (X[:, :3] > 0).astype(int)
+    for y, n_columns, activation in [
+        (binary, 2, "logistic"),
+        (multiclass, 3, "softmax"),
+        (multilabel, 3, "logistic"),
+    ]:
+        model = L1MLPClassifier(
+            hidden_layer_sizes=(8,), max_iter=300, random_state=0, learning_rate_init=0.01
+        ).fit(X, y)
+        proba = model.predict_proba(X)
+        assert proba.shape == (90, n_columns) and model.out_activation_ == activation
+        assert model.predict(X).shape == np.shape(y)
+        assert model.score(X, y) > 0.8
+        np.testing.assert_allclose(model.predict_log_proba(X), np.log(proba))
+    assert set(L1MLPClassifier(max_iter=5).fit(X, binary).classes_) == {"no", "yes"}
+
+
+def test_multi_output_regression_sums_the_squared_error(regression):
+    X, y = regression
+    Y = np.c_[y, -2 * y]
+    model = L1MLPRegressor(
+        hidden_layer_sizes=(10,), alpha=0.0, max_iter=1, random_state=0, shuffle=False
+    ).fit(X, Y)
+    assert model.predict(X).shape == (120, 2) and model.n_outputs_ == 2
+    reference = MLPRegressor(
+        hidden_layer_sizes=(10,), alpha=0.0, max_iter=1, random_state=0, shuffle=False
+    ).fit(X, Y)
+    # Half the squared error summed over outputs: twice scikit-learn's mean.
+    assert model.loss_ == pytest.approx(2 * reference.loss_, rel=1e-9)
+
+
+def test_hidden_layer_sizes_empty_is_a_linear_model(regression):
+    X, y = regression
+    model = L1MLPRegressor(
+        hidden_layer_sizes=(),
+        solver="sgd",
+        momentum=0.0,
+        learning_rate_init=0.05,
+        alpha=0.05,
+        max_iter=200,
+        random_state=0,
+    ).fit(X, y)
+    assert model.n_layers_ == 2 and model.coefs_[0].shape == (8, 1)
+    np.testing.assert_allclose(
+        model.predict(X), X @ model.coefs_[0][:, 0] + model.intercepts_[0][0]
+    )
+    assert np.sum(model.coefs_[0] == 0) >= 4  # 3 of 8 features are informative
+
+
+# -- feature importances and selection ---------------------------------------
+def test_feature_importances_select_exactly_the_features_used(rng):
+    X, y = make_classification(
+        n_samples=300, n_features=20, n_informative=3, n_redundant=0, shuffle=False, random_state=0
+    )
+    X = StandardScaler().fit_transform(X)
+    model = L1MLPClassifier(
+        hidden_layer_sizes=(10,), alpha=0.02, max_iter=200, learning_rate_init=0.01, random_state=0
+    ).fit(X, y)
+    importances = model.feature_importances_
+    assert importances.sum() == pytest.approx(1.0)
+    used = np.flatnonzero(importances > 0)
+    assert 3 <= used.size < 20
+    # A feature with zero importance has an all-zero first-layer row or
+    # only reaches units that are cut off from the output.
+    for j in np.flatnonzero(importances == 0):
+        reach = np.abs(model.coefs_[0][j]) @ np.abs(model.coefs_[1]).sum(axis=1)
+        assert reach == 0
+    selector = SelectFromModel(model, threshold=1e-12, prefit=True)
+    np.testing.assert_array_equal(np.flatnonzero(selector.get_support()), used)
+    top = SelectFromModel(model, threshold=-np.inf, max_features=2, prefit=True)
+    np.testing.assert_array_equal(
+        np.sort(np.flatnonzero(top.get_support())), np.sort(np.argsort(importances)[-2:])
+    )
+    # Permuting an unused feature cannot change a single prediction.
+    unused = np.flatnonzero(importances == 0)[0]
+    shuffled = X.copy()
+    shuffled[:, unused] = rng.permutation(shuffled[:, unused])
+    np.testing.assert_array_equal(model.predict_proba(shuffled), model.predict_proba(X))
+
+
+# -- composition ------------------------------------------------------------
+def test_pipeline_in_grid_search_over_alpha(cancer):
+    X, y = load_breast_cancer(return_X_y=True)
+    pipeline = make_pipeline(
+        StandardScaler(), L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=30, random_state=0)
+    )
+    search = GridSearchCV(pipeline, {"l1mlpclassifier__alpha": [1e-4, 1e-2, 1.0]}, cv=3)
+    search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert search.best_params_["l1mlpclassifier__alpha"] in (1e-4, 1e-2)
+    assert scores[2] < max(scores[:2])  # alpha=1 zeroes the network
+    assert cross_val_score(search.best_estimator_, X, y, cv=3).mean() > 0.9
+
+
+@pytest.mark.parametrize("estimator_class", [L1MLPClassifier, L1MLPRegressor])
+def test_pickle_round_trip_and_clone(estimator_class, cancer):
+    X, y = cancer
+    model = estimator_class(hidden_layer_sizes=(6,), max_iter=10, random_state=0).fit(X, y)
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict(X), model.predict(X))
+    fresh = clone(model)
+    assert not hasattr(fresh, "coefs_") and fresh.get_params() == model.get_params()
+    np.testing.assert_array_equal(fresh.fit(X, y).predict(X), model.predict(X))
+    # partial_fit after unpickling carries on exactly like the original.
+    np.testing.assert_array_equal(
+        _all_params(restored.partial_fit(X, y)), _all_params(model.partial_fit(X, y))
+    )
+
+
+# -- incremental and warm-started training ---------------------------------
+@pytest.mark.parametrize("mode", MODES)
+def test_partial_fit_calls_equal_one_fit(mode, cancer):
+    X, y = cancer
+    settings = dict(
+        hidden_layer_sizes=(6,),
+        l1_mode=mode,
+        alpha=1e-3,
+        shuffle=False,
+        random_state=0,
+        n_iter_no_change=100,
+    )
+    fitted = L1MLPClassifier(max_iter=3, **settings).fit(X, y)
+    incremental = L1MLPClassifier(**settings)
+    for _ in range(3):
+        incremental.partial_fit(X, y, classes=[0, 1])
+    np.testing.assert_array_equal(_all_params(incremental), _all_params(fitted))
+    assert incremental.loss_curve_ == fitted.loss_curve_
+    assert incremental.n_iter_ == 1 and incremental.t_ == fitted.t_ == 3 * len(X)
+
+
+def test_warm_start_continues_but_restarts_the_optimizer(cancer):
+    X, y = cancer
+    model = L1MLPClassifier(
+        hidden_layer_sizes=(6,), max_iter=2, warm_start=True, random_state=0, l1_mode="cumulative"
+    ).fit(X, y)
+    first = _all_params(model)
+    model.fit(X, y)
+    batches_per_epoch = int(np.ceil(len(X) / 200))
+    assert model._training_state.optimizer.t == 2 * batches_per_epoch
+    assert len(model.loss_curve_) == 4 and model.t_ == 4 * len(X)
+    assert not np.array_equal(_all_params(model), first)
+
+
+def test_partial_fit_needs_classes_first_and_rejects_new_ones(cancer):
+    X, y = cancer
+    model = L1MLPClassifier(hidden_layer_sizes=(4,))
+    with pytest.raises(ValueError, match="classes must be passed"):
+        model.partial_fit(X, y)
+    model.partial_fit(X[y == 0], y[y == 0], classes=[0, 1, 2])
+    assert list(model.classes_) == [0, 1, 2]
+    with pytest.raises(ValueError, match="not in `self.classes_`"):
+        model.partial_fit(X, np.where(y == 1, 5, y))
+    assert not hasattr(L1MLPClassifier(solver="lbfgs", l1_mode="gradient"), "partial_fit")
+
+
+# -- failure leaves the model as it was ------------------------------------
+def _fitted_state(model):
+    state = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in vars(model).items()}
+    state["coefs_"] = [c.copy() for c in model.coefs_]
+    state["loss_curve_"] = list(model.loss_curve_)
+    return state
+
+
+def _assert_unchanged(model, before):
+    assert set(vars(model)) == set(before)
+    for c_now, c_before in zip(model.coefs_, before["coefs_"], strict=True):
+        np.testing.assert_array_equal(c_now, c_before)
+    assert model.loss_curve_ == before["loss_curve_"]
+    assert model.n_iter_ == before["n_iter_"] and model.t_ == before["t_"]
+    assert model._training_state is before["_training_state"]
+
+
+@pytest.mark.parametrize("how", ["partial_fit", "warm_start"])
+def test_divergence_raises_and_leaves_a_fitted_model_as_it_was(how, regression):
+    X, y = regression
+    model = L1MLPRegressor(
+        hidden_layer_sizes=(5,),
+        solver="sgd",
+        max_iter=5,
+        random_state=0,
+        warm_start=how == "warm_start",
+    ).fit(X, y)
+    before = _fitted_state(model)
+    optimizer_velocity = model._training_state.optimizer.velocity.copy()
+    # partial_fit keeps its optimizer (and learning rate), as scikit-learn's
+    # does, so there only the data's scale makes it diverge.
+    model.set_params(learning_rate_init=1e6)
+    with pytest.raises(ValueError, match="diverged.*Scale the input.*learning_rate_init"):
+        getattr(model, "partial_fit" if how == "partial_fit" else "fit")(X * 1e200, y * 1e3)
+    _assert_unchanged(model, before)
+    np.testing.assert_array_equal(model._training_state.optimizer.velocity, optimizer_velocity)
+
+
+def test_divergence_with_early_stopping_keeps_the_best_weights(regression):
+    X, y = regression
+    model = L1MLPRegressor(
+        hidden_layer_sizes=(5,),
+        solver="sgd",
+        learning_rate_init=10.0,
+        early_stopping=True,
+        max_iter=50,
+        random_state=0,
+    )
+    with pytest.warns(ConvergenceWarning, match="diverged"):
+        model.fit(X * 1e3, y)
+    assert all(np.isfinite(c).all() for c in model.coefs_ + model.intercepts_)
+    assert np.isfinite(model.predict(X)).all()
+
+
+def test_bad_batch_in_partial_fit_leaves_the_model_as_it_was(cancer):
+    X, y = cancer
+    model = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0).fit(X, y)
+    before = _fitted_state(model)
+    bad = X.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        model.partial_fit(bad, y)
+    with pytest.raises(ValueError, match="features"):
+        model.partial_fit(X[:, :5], y)
+    _assert_unchanged(model, before)
+
+
+def test_interrupted_fit_keeps_the_last_epoch_and_partial_fit_keeps_nothing(cancer, monkeypatch):
+    X, y = cancer
+    from sklearn_l1mlp import _optimizers
+
+    original_step = _optimizers.Adam.step
+    calls = {"n": 0}
+
+    def interrupting_step(self, params, grad):
+        calls["n"] += 1
+        if calls["n"] == 7:  # mid fourth epoch: 3 batches per epoch
+            raise KeyboardInterrupt
+        original_step(self, params, grad)
+
+    monkeypatch.setattr(_optimizers.Adam, "step", interrupting_step)
+    with pytest.warns(UserWarning, match="interrupted"):
+        model = L1MLPClassifier(hidden_layer_sizes=(4,), random_state=0).fit(X, y)
+    assert model.n_iter_ == 2 and len(model.loss_curve_) == 2
+    before = _fitted_state(model)
+    calls["n"] = 0
+    monkeypatch.setattr(
+        _optimizers.Adam, "step", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt)
+    )
+    with pytest.raises(KeyboardInterrupt):
+        model.partial_fit(X, y)
+    _assert_unchanged(model, before)
+
+
+# -- bad input --------------------------------------------------------------
+@pytest.mark.parametrize("estimator_class", [L1MLPClassifier, L1MLPRegressor])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(X=np.array([[np.nan, 1.0], [1.0, 2.0], [0.0, 1.0]])), "NaN"),
+        (dict(X=np.array([[np.inf, 1.0], [1.0, 2.0], [0.0, 1.0]])), "infinity"),
+        (dict(X=np.zeros((0, 2))), "0 sample"),
+        (dict(y=[0, 1]), "inconsistent numbers of samples"),
+        (dict(sample_weight=[1.0, -1.0, 1.0]), "negative"),
+        (dict(sample_weight=[0.0, 0.0, 0.0]), "sums to zero"),
+        (dict(sample_weight=[1.0, 1.0]), "one weight per row"),
+        (dict(sample_weight=[1.0, np.nan, 1.0]), "NaN"),
+    ],
+)
+def test_bad_data_is_rejected_with_a_clear_error(estimator_class, change, message):
+    data = dict(X=np.array([[0.0, 1.0], [1.0, 2.0], [0.0, 1.0]]), y=[0, 1, 0], sample_weight=None)
+    data.update(change)
+    with pytest.raises(ValueError, match=message):
+        estimator_class(max_iter=2).fit(data["X"], data["y"], sample_weight=data["sample_weight"])
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(hidden_layer_sizes=(5, 0)), "positive integers"),
+        (dict(hidden_layer_sizes=(-1,)), "positive integers"),
+        (dict(alpha=-1.0), "alpha"),
+        (dict(alpha=np.nan), "alpha"),
+        (dict(l1_mode="lasso"), "l1_mode"),
+        (dict(solver="newton"), "solver"),
+    ],
+)
+def test_bad_parameters_are_rejected_at_fit(params, message, cancer):
+    with pytest.raises(ValueError, match=message):
+        L1MLPClassifier(**params).fit(*cancer)
+
+
+def test_poisson_needs_non_negative_targets(regression):
+    X, y = regression
+    with pytest.raises(ValueError, match="poisson.*y >= 0"):
+        L1MLPRegressor(loss="poisson").fit(X, y)
+
+
+def test_batch_size_larger_than_the_data_is_clipped_with_a_warning(cancer):
+    X, y = cancer[0][:50], cancer[1][:50]
+    with pytest.warns(UserWarning, match="clipped"):
+        model = L1MLPClassifier(batch_size=500, max_iter=2, random_state=0).fit(X, y)
+    reference = L1MLPClassifier(batch_size=50, max_iter=2, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(_all_params(model), _all_params(reference))
+
+
+def test_feature_names_are_checked_at_predict():
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0], "b": [1.0, 0.0, 1.0, 0.0]})
+    model = L1MLPClassifier(max_iter=2).fit(X, [0, 1, 0, 1])
+    assert list(model.feature_names_in_) == ["a", "b"]
+    with pytest.raises(ValueError, match="feature names"):
+        model.predict(X.rename(columns={"a": "c"}))
+
+
+# -- verbose ------------------------------------------------------------------
+def test_verbose_prints_data_penalty_and_zero_share_per_epoch(cancer):
+    X, y = cancer
+    output = io.StringIO()
+    with redirect_stdout(output), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        L1MLPClassifier(
+            hidden_layer_sizes=(4,), max_iter=3, verbose=True, alpha=1e-2, random_state=0
+        ).fit(X, y)
+    lines = [line for line in output.getvalue().splitlines() if line.startswith("Iteration")]
+    assert len(lines) == 3
+    assert all("data" in line and "penalty" in line and "exactly zero" in line for line in lines)
