@@ -1,7 +1,13 @@
 """Shared fixtures: small deterministic data sets."""
 
-import numpy as np
-import pytest
+import os
+
+# scikit-learn's array-API check (NumPy input with dispatch on) runs only when
+# SciPy was imported with this set; set it before anything imports SciPy.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 
 @pytest.fixture
