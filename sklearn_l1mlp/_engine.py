@@ -271,7 +271,8 @@ def train_stochastic(
             if not (math.isfinite(loss) and np.isfinite(params).all()):
                 if validation_score is None:
                     raise DivergenceError(DIVERGENCE_MESSAGE.format(epoch=n_iter))
-                return StochasticResult(best_params, n_iter, converged=False, diverged=True)
+                # The diverged epoch is not recorded, so it is not counted.
+                return StochasticResult(best_params, n_iter - 1, converged=False, diverged=True)
             state.n_samples_seen += n_samples
             score = validation_score(params) if validation_score is not None else None
             if state.record(loss, score, tol) and best_params is not None:

@@ -388,25 +388,16 @@ class _BaseL1MLP(BaseEstimator, ABC):
         n_penalized = network.n_params if self.penalize_bias else network.n_weights
 
         if self.solver == "lbfgs":
-            self._fit_lbfgs(network, params, penalty, n_penalized, X, Y, sample_weight)
+            params = self._fit_lbfgs(network, params, penalty, n_penalized, X, Y, sample_weight)
         else:
-            self._fit_stochastic(
-                network,
-                params,
-                penalty,
-                n_penalized,
-                X,
-                Y,
-                sample_weight,
-                rng,
-                first_pass,
-                incremental,
+            state = self._training_state_for(network, penalty, n_penalized, first_pass, incremental)
+            params = self._fit_stochastic(
+                network, params, state, X, Y, sample_weight, rng, first_pass, incremental
             )
         self.n_outputs_ = Y.shape[1]
         self.n_layers_ = network.n_layers
         self.out_activation_ = out_activation
-        self.coefs_, self.intercepts_ = network.unpack(self._fitted_params)
-        del self._fitted_params
+        self.coefs_, self.intercepts_ = network.unpack(params)
         return self
 
     def _fit_lbfgs(self, network, params, penalty, n_penalized, X, Y, sample_weight):
@@ -437,16 +428,23 @@ class _BaseL1MLP(BaseEstimator, ABC):
             "best_validation_score_",
         ):
             self.__dict__.pop(name, None)
-        self._fitted_params = result.params
         self.n_iter_ = result.n_iter
         self.loss_ = result.loss
         self.t_ = 0
+        return result.params
 
-    def _new_training_state(self, n_params, dtype, penalty, n_penalized):
+    def _training_state_for(self, network, penalty, n_penalized, first_pass, incremental):
+        """The state stochastic training starts from in this call.
+
+        partial_fit carries the stored optimizer and penalty state; a warm
+        start carries the counters (samples seen, loss curve, best scores)
+        but starts the optimizer and penalty afresh, as scikit-learn does; a
+        first fit starts everything afresh.
+        """
         optimizer = make_optimizer(
             self.solver,
-            n_params,
-            dtype,
+            network.n_params,
+            network.dtype,
             learning_rate_init=self.learning_rate_init,
             learning_rate=self.learning_rate,
             momentum=self.momentum,
@@ -456,55 +454,42 @@ class _BaseL1MLP(BaseEstimator, ABC):
             beta_2=self.beta_2,
             epsilon=self.epsilon,
         )
-        return TrainingState(optimizer, penalty, n_penalized, self.early_stopping)
+        fresh = TrainingState(optimizer, penalty, n_penalized, self.early_stopping)
+        previous = None if first_pass else getattr(self, "_training_state", None)
+        if previous is None:
+            return fresh
+        if incremental and _same_kind(previous, fresh):
+            state = previous.copy()
+            state.penalty.alpha = penalty.alpha
+            return state
+        if (previous.validation_scores is None) != self.early_stopping:
+            state = previous.copy()
+            state.optimizer, state.penalty, state.n_penalized = optimizer, penalty, n_penalized
+            return state
+        # early_stopping was switched: its records do not carry over.
+        fresh.n_samples_seen = previous.n_samples_seen
+        fresh.loss_curve = list(previous.loss_curve)
+        return fresh
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"batch_size={self.batch_size} is larger than the {n_samples} training "
+                "samples; it is clipped to the number of samples."
+            )
+        return min(self.batch_size, n_samples)
 
     def _fit_stochastic(
-        self,
-        network,
-        params,
-        penalty,
-        n_penalized,
-        X,
-        Y,
-        sample_weight,
-        rng,
-        first_pass,
-        incremental,
+        self, network, params, state, X, Y, sample_weight, rng, first_pass, incremental
     ):
-        previous = None if first_pass else getattr(self, "_training_state", None)
-        state = self._new_training_state(network.n_params, network.dtype, penalty, n_penalized)
-        if previous is not None:
-            if incremental and _same_kind(previous, state):
-                # partial_fit carries the optimizer and the penalty's state.
-                state = previous.copy()
-                state.penalty.alpha = penalty.alpha
-            elif (previous.validation_scores is None) == (not self.early_stopping):
-                # warm start: counters carry over, optimizer and penalty start afresh.
-                fresh_optimizer, fresh_penalty = state.optimizer, state.penalty
-                state = previous.copy()
-                state.optimizer, state.penalty = fresh_optimizer, fresh_penalty
-                state.n_penalized = n_penalized
-            else:
-                state.n_samples_seen = previous.n_samples_seen
-                state.loss_curve = list(previous.loss_curve)
-
         if self.early_stopping:
             X, Y, sample_weight, validation_score = self._validation_split(
                 network, X, Y, sample_weight, rng
             )
         else:
             validation_score = None
-        n_samples = X.shape[0]
-        if self.batch_size == "auto":
-            batch_size = min(200, n_samples)
-        else:
-            if self.batch_size > n_samples:
-                warnings.warn(
-                    f"batch_size={self.batch_size} is larger than the {n_samples} training "
-                    "samples; it is clipped to the number of samples."
-                )
-            batch_size = min(self.batch_size, n_samples)
-
         result = train_stochastic(
             network,
             params,
@@ -513,7 +498,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
             Y,
             sample_weight,
             max_iter=self.max_iter,
-            batch_size=batch_size,
+            batch_size=self._batch_size(X.shape[0]),
             shuffle=self.shuffle,
             rng=rng,
             tol=self.tol,
@@ -541,7 +526,6 @@ class _BaseL1MLP(BaseEstimator, ABC):
                 ConvergenceWarning,
             )
         self._training_state = state
-        self._fitted_params = result.params
         self.n_iter_ = result.n_iter
         self.t_ = state.n_samples_seen
         self.loss_curve_ = list(state.loss_curve)
@@ -551,6 +535,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
             None if state.validation_scores is None else list(state.validation_scores)
         )
         self.best_validation_score_ = state.best_validation_score
+        return result.params
 
     def _split(self, X, Y, sample_weight, rng, stratify):
         arrays = (X, Y) if sample_weight is None else (X, Y, sample_weight)

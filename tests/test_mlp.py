@@ -452,6 +452,7 @@ def test_divergence_with_early_stopping_keeps_the_best_weights(regression):
         model.fit(X * 1e3, y)
     assert all(np.isfinite(c).all() for c in model.coefs_ + model.intercepts_)
     assert np.isfinite(model.predict(X)).all()
+    assert model.n_iter_ == len(model.loss_curve_) == len(model.validation_scores_)
 
 
 def test_bad_batch_in_partial_fit_leaves_the_model_as_it_was(cancer):
