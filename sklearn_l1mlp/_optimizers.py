@@ -179,16 +179,19 @@ def make_optimizer(
     n_params,
     dtype,
     *,
-    learning_rate_init,
-    learning_rate,
-    momentum,
-    nesterovs_momentum,
-    power_t,
-    beta_1,
-    beta_2,
-    epsilon,
+    learning_rate_init=0.001,
+    learning_rate="constant",
+    momentum=0.9,
+    nesterovs_momentum=True,
+    power_t=0.5,
+    beta_1=0.9,
+    beta_2=0.999,
+    epsilon=1e-8,
 ):
-    """The optimizer named ``solver`` ("sgd" or "adam") for ``n_params`` parameters."""
+    """The optimizer named ``solver`` ("sgd" or "adam") for ``n_params`` parameters.
+
+    The keyword defaults are scikit-learn's MLP defaults.
+    """
     if solver == "sgd":
         return SGD(
             n_params,

@@ -13,16 +13,6 @@ from sklearn_l1mlp._engine import (
     train_stochastic,
 )
 
-SETTINGS = dict(
-    learning_rate="constant",
-    momentum=0.9,
-    nesterovs_momentum=True,
-    power_t=0.5,
-    beta_1=0.9,
-    beta_2=0.999,
-    epsilon=1e-8,
-)
-
 
 def _problem(rng, n=30, d=4, dtype=np.float64):
     X = rng.normal(size=(n, d)).astype(dtype)
@@ -32,9 +22,7 @@ def _problem(rng, n=30, d=4, dtype=np.float64):
 
 
 def _state(network, solver="sgd", mode="proximal", alpha=1e-3, lr=0.1, early_stopping=False):
-    optimizer = make_optimizer(
-        solver, network.n_params, network.dtype, learning_rate_init=lr, **SETTINGS
-    )
+    optimizer = make_optimizer(solver, network.n_params, network.dtype, learning_rate_init=lr)
     return TrainingState(
         optimizer, make_penalty(mode, alpha, solver), network.n_weights, early_stopping
     )

@@ -61,19 +61,7 @@ def test_adaptive_schedule_divides_by_five_until_tiny():
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 def test_float32_state_stays_float32(solver, rng):
-    optimizer = make_optimizer(
-        solver,
-        4,
-        np.float32,
-        learning_rate_init=0.1,
-        learning_rate="constant",
-        momentum=0.9,
-        nesterovs_momentum=True,
-        power_t=0.5,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-    )
+    optimizer = make_optimizer(solver, 4, np.float32, learning_rate_init=0.1)
     w = rng.normal(size=4).astype(np.float32)
     optimizer.step(w, rng.normal(size=4).astype(np.float32))
     assert w.dtype == np.float32
@@ -84,16 +72,4 @@ def test_float32_state_stays_float32(solver, rng):
 
 def test_unknown_solver_is_an_error():
     with pytest.raises(ValueError, match="'sgd' or 'adam'"):
-        make_optimizer(
-            "lbfgs",
-            3,
-            np.float64,
-            learning_rate_init=0.1,
-            learning_rate="constant",
-            momentum=0.9,
-            nesterovs_momentum=True,
-            power_t=0.5,
-            beta_1=0.9,
-            beta_2=0.999,
-            epsilon=1e-8,
-        )
+        make_optimizer("lbfgs", 3, np.float64)
