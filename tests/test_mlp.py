@@ -568,3 +568,16 @@ def test_verbose_prints_data_penalty_and_zero_share_per_epoch(cancer):
     lines = [line for line in output.getvalue().splitlines() if line.startswith("Iteration")]
     assert len(lines) == 3
     assert all("data" in line and "penalty" in line and "exactly zero" in line for line in lines)
+
+
+def test_early_stopping_scores_the_validation_split_with_its_weights(cancer):
+    X, y = cancer
+    weights = np.where(y == 1, 3.0, 0.5)
+    settings = dict(
+        hidden_layer_sizes=(6,), alpha=0.0, max_iter=15, early_stopping=True, random_state=0
+    )
+    ours = L1MLPClassifier(**settings).fit(X, y, sample_weight=weights)
+    theirs = MLPClassifier(**settings).fit(X, y, sample_weight=weights)
+    unweighted = L1MLPClassifier(**settings).fit(X, y)
+    assert ours.validation_scores_ == pytest.approx(theirs.validation_scores_, abs=1e-12)
+    assert ours.validation_scores_ != unweighted.validation_scores_
