@@ -20,18 +20,18 @@ import scipy.optimize
 
 from ._network import Network, feature_importances, forward_pass
 from ._optimizers import make_optimizer
-from ._penalties import L1_MODES, make_penalty, solvers_for
+from ._penalties import L1_MODES, check_mode, make_penalty
 
 __all__ = [
     "L1_MODES",
     "DivergenceError",
     "Network",
     "TrainingState",
+    "check_mode",
     "feature_importances",
     "forward_pass",
     "make_optimizer",
     "make_penalty",
-    "solvers_for",
     "train_lbfgs",
     "train_stochastic",
 ]
@@ -312,6 +312,9 @@ def train_stochastic(
     return StochasticResult(final, n_iter, converged)
 
 
+_SCIPY_DEFAULT_FTOL = 2.220446049250313e-09
+
+
 class LbfgsResult:
     """What a call to ``train_lbfgs`` did: ``params``, ``loss``, ``n_iter``, ``converged``."""
 
@@ -340,9 +343,16 @@ def train_lbfgs(
 ):
     """Minimize the full-batch objective with scipy's L-BFGS-B.
 
-    ``l1_mode="gradient"`` only: the objective's gradient is
-    ``dJ_data/dw + alpha * sign(w)``, so L-BFGS-B sees the non-smooth
-    ``|w|`` through its subgradient (no exact zeros).
+    The penalty's ``lbfgs_form`` says how L-BFGS-B sees it:
+
+    * ``"subgradient"`` (``l1_mode="gradient"``): the gradient is
+      ``dJ_data/dw + alpha * sign(w)`` (plus the group term's); L-BFGS-B
+      treats the non-smooth ``|w|`` as smooth, so no weight ends exactly at 0.
+    * ``"split"`` (``l1_mode="proximal"``): each penalized ``w = u - v`` with
+      ``u, v >= 0``, so ``alpha * |w| = alpha * (u + v)`` at the solution and
+      the problem is smooth with bounds: L-BFGS-B solves the L1 problem
+      exactly, and weights whose ``u`` and ``v`` both end at their bound 0 are
+      exactly 0.
 
     Parameters
     ----------
@@ -357,27 +367,46 @@ def train_lbfgs(
     max_iter, max_fun : int
         L-BFGS-B's ``maxiter`` and ``maxfun``.
     tol : float
-        L-BFGS-B's ``gtol``.
+        L-BFGS-B's ``gtol`` (on the projected gradient); also its ``ftol``
+        (relative decrease of the objective) when smaller than scipy's default.
     verbose : bool
         Print the objective after each iteration.
 
     Returns
     -------
     result : LbfgsResult
-        ``params`` are in ``network.dtype``.
+        ``params`` are in ``network.dtype``; ``loss`` is the objective there.
     """
     network64 = Network(
         network.layer_sizes, network.activation, network.output_activation, np.float64
     )
     grad = np.empty(network64.n_params)
+    split = penalty.lbfgs_form == "split"
+    n_free = network64.n_params - n_penalized
     last_value = [np.nan]
 
+    def to_params(x):
+        if not split:
+            return x
+        return np.concatenate(
+            [x[:n_penalized] - x[n_penalized : 2 * n_penalized], x[2 * n_penalized :]]
+        )
+
     def objective(x):
-        data_value, _ = network64.loss_and_gradient(x, X, Y, sample_weight, grad)
-        penalty.on_gradient(grad[:n_penalized], x[:n_penalized])
-        value = data_value + penalty.value(x[:n_penalized])
+        current = to_params(x)
+        data_value, _ = network64.loss_and_gradient(current, X, Y, sample_weight, grad)
+        if split:
+            value = data_value + penalty.alpha * float(x[: 2 * n_penalized].sum())
+            weight_grad = grad[:n_penalized]
+            full_grad = np.concatenate(
+                [weight_grad + penalty.alpha, penalty.alpha - weight_grad, grad[n_penalized:]]
+            )
+        else:
+            penalty.on_gradient(grad[:n_penalized], current[:n_penalized])
+            value = data_value + penalty.value(current[:n_penalized])
+            full_grad = grad
         last_value[0] = value
-        return value, grad
+        return value, full_grad
 
     iteration = [0]
 
@@ -385,15 +414,31 @@ def train_lbfgs(
         iteration[0] += 1
         print(f"Iteration {iteration[0]}, loss = {last_value[0]:.8f}")
 
+    start = params.astype(np.float64)
+    if split:
+        weights = start[:n_penalized]
+        x0 = np.concatenate([np.maximum(weights, 0), np.maximum(-weights, 0), start[n_penalized:]])
+        bounds = [(0, None)] * (2 * n_penalized) + [(None, None)] * n_free
+    else:
+        x0, bounds = start, None
     result = scipy.optimize.minimize(
         objective,
-        params.astype(np.float64),
+        x0,
         method="L-BFGS-B",
         jac=True,
+        bounds=bounds,
         callback=report if verbose else None,
-        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        # A tol tighter than scipy's default relative-decrease stop tightens
+        # that stop too, so a small tol gives an accurate solution; at
+        # scikit-learn's tol=1e-4 this is scipy's (and so sklearn's) default.
+        options={
+            "maxfun": max_fun,
+            "maxiter": max_iter,
+            "gtol": tol,
+            "ftol": min(_SCIPY_DEFAULT_FTOL, tol),
+        },
     )
-    final = result.x.astype(network.dtype)
+    final = to_params(result.x).astype(network.dtype)
     if not (math.isfinite(result.fun) and np.isfinite(final).all()):
         raise DivergenceError(DIVERGENCE_MESSAGE.format(epoch=result.nit))
     return LbfgsResult(

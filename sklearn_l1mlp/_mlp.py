@@ -27,6 +27,7 @@ from ._engine import (
     L1_MODES,
     Network,
     TrainingState,
+    check_mode,
     feature_importances,
     forward_pass,
     make_optimizer,
@@ -46,7 +47,8 @@ _PARAMETERS_DOC = """
         Activation of the hidden layers.
 
     solver : {"lbfgs", "sgd", "adam"}, default="adam"
-        The optimizer. ``"lbfgs"`` works with ``l1_mode="gradient"`` only.
+        The optimizer. ``"lbfgs"`` works with ``l1_mode="gradient"`` and
+        ``"proximal"`` (the exact L1 problem, see ``l1_mode``).
 
     alpha : float, default=1e-4
         Strength of the L1 penalty ``alpha * sum |w|`` over all weights (and
@@ -82,7 +84,9 @@ _PARAMETERS_DOC = """
     tol : float, default=1e-4
         Training stops when the loss (or the validation score with early
         stopping) fails to improve by ``tol`` for ``n_iter_no_change``
-        consecutive epochs.
+        consecutive epochs. For lbfgs it bounds the projected gradient and,
+        when below scipy's default of 2.2e-9, the relative decrease of the
+        objective at which L-BFGS-B stops.
 
     verbose : bool, default=False
         Print one line per epoch: the objective, its data and penalty terms
@@ -127,12 +131,26 @@ _PARAMETERS_DOC = """
         - ``"shrink"``: ``w <- w - eta * alpha * sign(w)``, then
           ``w <- w + step(g)``; no exact zeros. sgd, adam.
         - ``"proximal"``: ``w <- w + step(g)``, then soft-thresholding
-          ``w <- sign(w) * max(|w| - tau, 0)``; exact zeros. sgd, adam.
+          ``w <- sign(w) * max(|w| - tau, 0)``; exact zeros. sgd, adam; with
+          lbfgs the L1 problem is solved exactly as ``w = u - v``,
+          ``u, v >= 0``, under L-BFGS-B's bounds.
         - ``"cumulative"``: the clipped cumulative penalty of Tsuruoka et al.
           (2009), as ``SGDClassifier(penalty="l1")``; exact zeros. sgd, adam.
 
     penalize_bias : bool, default=False
         Whether the biases are penalized too.
+
+    feature_alpha : float, default=0.0
+        Strength of a group penalty ``feature_alpha * sum_j ||W1[j, :]||_2`` on
+        each input feature's row of first-layer weights (Scardapane et al.,
+        2017), applied through the same ``l1_mode``: its subgradient
+        (``"gradient"``), a direct shrink of the row along its direction
+        (``"shrink"``), or block soft-thresholding
+        ``W1[j] <- W1[j] * max(0, 1 - tau_j / ||W1[j]||)`` with
+        ``tau_j = feature_alpha * mean_k s_jk``, ``s`` each weight's step size
+        (``"proximal"`` and ``"cumulative"``). It zeroes whole rows, and so
+        drops whole features, where the per-weight ``alpha`` seldom does. Not
+        available with ``solver="lbfgs"`` and ``l1_mode="proximal"``.
 """
 
 _ATTRIBUTES_DOC = """
@@ -269,6 +287,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "l1_mode": [StrOptions(set(L1_MODES))],
         "penalize_bias": ["boolean"],
+        "feature_alpha": [Interval(Real, 0, None, closed="left")],
     }
 
     @abstractmethod
@@ -299,6 +318,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
         max_fun,
         l1_mode,
         penalize_bias,
+        feature_alpha,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -325,6 +345,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
         self.max_fun = max_fun
         self.l1_mode = l1_mode
         self.penalize_bias = penalize_bias
+        self.feature_alpha = feature_alpha
 
     # -- what the subclasses define ---------------------------------------
     @abstractmethod
@@ -353,7 +374,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
         hidden = self._hidden_layer_sizes()
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True; set it to False.")
-        penalty = make_penalty(self.l1_mode, self.alpha, self.solver)
+        check_mode(self.l1_mode, self.solver, self.feature_alpha)
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
         if not first_pass:
@@ -386,6 +407,9 @@ class _BaseL1MLP(BaseEstimator, ABC):
                 )
             params = network.pack(self.coefs_, self.intercepts_)
         n_penalized = network.n_params if self.penalize_bias else network.n_weights
+        penalty = make_penalty(
+            self.l1_mode, self.alpha, self.solver, self.feature_alpha, network.coef_shapes[0]
+        )
 
         if self.solver == "lbfgs":
             params = self._fit_lbfgs(network, params, penalty, n_penalized, X, Y, sample_weight)
@@ -461,6 +485,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
         if incremental and _same_kind(previous, fresh):
             state = previous.copy()
             state.penalty.alpha = penalty.alpha
+            state.penalty.feature_alpha = penalty.feature_alpha
             return state
         if (previous.validation_scores is None) != self.early_stopping:
             state = previous.copy()
@@ -638,6 +663,7 @@ class L1MLPClassifier(ClassifierMixin, _BaseL1MLP):
         max_fun=15000,
         l1_mode="proximal",
         penalize_bias=False,
+        feature_alpha=0.0,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -665,6 +691,7 @@ class L1MLPClassifier(ClassifierMixin, _BaseL1MLP):
             max_fun=max_fun,
             l1_mode=l1_mode,
             penalize_bias=penalize_bias,
+            feature_alpha=feature_alpha,
         )
 
     def _validate_input(self, X, y, incremental, reset):
@@ -899,6 +926,7 @@ class L1MLPRegressor(RegressorMixin, _BaseL1MLP):
         max_fun=15000,
         l1_mode="proximal",
         penalize_bias=False,
+        feature_alpha=0.0,
     ):
         self.loss = loss
         super().__init__(
@@ -927,6 +955,7 @@ class L1MLPRegressor(RegressorMixin, _BaseL1MLP):
             max_fun=max_fun,
             l1_mode=l1_mode,
             penalize_bias=penalize_bias,
+            feature_alpha=feature_alpha,
         )
 
     def _validate_input(self, X, y, incremental, reset):

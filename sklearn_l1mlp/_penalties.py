@@ -1,7 +1,15 @@
-"""The ``l1_mode`` objects: how the penalty ``alpha * sum |w|`` is applied.
+"""The ``l1_mode`` objects: how the penalty is applied.
 
-A training step calls three hooks on the penalized weights ``w`` (a view of
-the flat parameter vector), in this order::
+The penalty on the penalized parameters ``w`` (the weights, plus the biases
+when they are penalized) is::
+
+    alpha * sum |w|  +  feature_alpha * sum_j ||W1[j, :]||_2
+
+the second term a group lasso on each input feature's row of first-layer
+weights (Scardapane et al., 2017), which zeroes whole rows and so drops
+whole features. A training step calls three hooks on ``w`` (a view of the
+flat parameter vector, whose first ``n_features * n_units`` entries are
+``W1`` row by row), in this order::
 
     g = gradient of the data term          (taken before any hook)
     penalty.before_step(w, optimizer)      # may move w
@@ -9,10 +17,14 @@ the flat parameter vector), in this order::
     optimizer.step(params, g)
     penalty.after_step(w, optimizer)       # may move w
 
-``sign(0) = 0`` throughout. ``tau`` is the optimizer's own step size times
-``alpha``: ``tau = eta * alpha`` for sgd and, for adam, the per-weight
+``sign(0) = 0`` throughout, and a zero row's unit direction is 0. ``tau`` is
+the optimizer's own step size times ``alpha``: ``tau = eta * alpha`` for sgd
+and, for adam, the per-weight
 ``tau_i = alpha * learning_rate_init * sqrt(1 - beta_2**t) / (sqrt(v_i) + epsilon)``
-(see ``Adam.prox_scale``).
+(``Adam.prox_scale``). The group term uses one step size per row:
+``tau_j = feature_alpha * mean_k s_jk``, ``s`` the per-weight step size (the
+same ``eta`` for every weight with sgd). When a row's adam preconditioner is
+uniform, a zero row then stays zero exactly when ``||m_hat_j||_2 <= feature_alpha``.
 
 Adding a mode is one class with these hooks and one line in ``L1_MODES``.
 """
@@ -21,12 +33,16 @@ import numpy as np
 
 
 class L1Penalty:
-    """Base class: the penalty value and hooks that do nothing.
+    """Base class: the penalty's value, its pieces, and hooks that do nothing.
 
     Parameters
     ----------
     alpha : float
         The L1 strength (not divided by the number of samples).
+    feature_alpha : float, default=0.0
+        The strength of the group penalty on first-layer rows.
+    first_layer_shape : tuple of int or None
+        ``(n_features, n_units)`` of ``W1``; needed when ``feature_alpha > 0``.
 
     Attributes
     ----------
@@ -34,17 +50,55 @@ class L1Penalty:
         The solvers this mode works with.
     exact_zeros : bool
         Whether the mode leaves weights that are exactly ``0.0``.
+    lbfgs_form : {"subgradient", "split"} or None
+        How ``solver="lbfgs"`` sees the penalty: its subgradient, or the exact
+        split ``w = u - v``, ``u, v >= 0`` under L-BFGS-B's bounds.
     """
 
     solvers = ("sgd", "adam")
     exact_zeros = False
+    lbfgs_form = None
 
-    def __init__(self, alpha):
+    def __init__(self, alpha, feature_alpha=0.0, first_layer_shape=None):
         self.alpha = float(alpha)
+        self.feature_alpha = float(feature_alpha)
+        self.first_layer_shape = first_layer_shape
+
+    def _rows(self, w):
+        """``W1`` as a (n_features, n_units) view of ``w``."""
+        n_features, n_units = self.first_layer_shape
+        return w[: n_features * n_units].reshape(n_features, n_units)
+
+    def _row_directions(self, rows):
+        """Each row divided by its 2-norm (zero rows stay zero)."""
+        norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))[:, None]
+        return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
+
+    def _row_steps(self, w, optimizer):
+        """One step size per row of ``W1``: the mean of its weights' step sizes."""
+        scale = optimizer.prox_scale(w.size)
+        if np.ndim(scale) == 0:
+            return scale
+        return self._rows(scale).mean(axis=1, keepdims=True)
+
+    def _shrink_rows(self, w, optimizer):
+        """Block soft-thresholding of ``W1``'s rows: the group term's proximal step.
+
+        ``W1[j] <- W1[j] * max(0, 1 - tau_j / ||W1[j]||)``.
+        """
+        rows = self._rows(w)
+        norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))[:, None]
+        tau = self.feature_alpha * self._row_steps(w, optimizer)
+        keep = np.divide(norms - tau, norms, out=np.zeros_like(norms), where=norms > 0)
+        rows *= np.maximum(keep, 0)
 
     def value(self, w):
-        """The penalty term ``alpha * sum |w|``."""
-        return self.alpha * float(np.abs(w).sum())
+        """The penalty ``alpha * sum |w| + feature_alpha * sum_j ||W1[j]||``."""
+        total = self.alpha * float(np.abs(w).sum())
+        if self.feature_alpha:
+            rows = self._rows(w)
+            total += self.feature_alpha * float(np.sqrt(np.einsum("ij,ij->i", rows, rows)).sum())
+        return total
 
     def before_step(self, w, optimizer):
         """Called before the optimizer's step, after the gradient is taken."""
@@ -59,42 +113,60 @@ class L1Penalty:
 class GradientL1(L1Penalty):
     """``l1_mode="gradient"``: the subgradient joins the data gradient.
 
-    ``w <- w + step(g + alpha * sign(w))``: the penalty goes through momentum
-    and Adam's scaling like any loss term (the Keras/PyTorch practice of
-    adding ``lam * sum(|W|)`` to the loss). Weights oscillate around zero
-    instead of reaching it.
+    ``w <- w + step(g + alpha * sign(w) + feature_alpha * W1[j] / ||W1[j]||)``:
+    the penalty goes through momentum and Adam's scaling like any loss term
+    (the Keras/PyTorch practice of adding ``lam * sum(|W|)`` to the loss).
+    Weights oscillate around zero instead of reaching it.
     """
 
     solvers = ("sgd", "adam", "lbfgs")
+    lbfgs_form = "subgradient"
 
     def on_gradient(self, grad, w):
         if self.alpha:
             grad += self.alpha * np.sign(w)
+        if self.feature_alpha:
+            self._rows(grad)[...] += self.feature_alpha * self._row_directions(self._rows(w))
 
 
 class ShrinkL1(L1Penalty):
     """``l1_mode="shrink"``: direct weight shrinkage, beside the optimizer.
 
-    ``w <- w - eta * alpha * sign(w)``, then ``w <- w + step(g)`` with ``g``
-    taken before the shrink; ``eta`` is the schedule's learning rate (sgd) or
+    ``w <- w - eta * alpha * sign(w)`` and
+    ``W1[j] <- W1[j] - eta * feature_alpha * W1[j] / ||W1[j]||``, both from the
+    weights before the step, then ``w <- w + step(g)`` with ``g`` taken before
+    the shrink; ``eta`` is the schedule's learning rate (sgd) or
     ``learning_rate_init`` (adam). Decoupled from momentum and Adam's scaling
     like AdamW's weight decay; no clipping, so a weight may cross zero.
     """
 
     def before_step(self, w, optimizer):
+        eta = optimizer.shrink_rate
+        group_shrink = (
+            eta * self.feature_alpha * self._row_directions(self._rows(w))
+            if self.feature_alpha
+            else None
+        )
         if self.alpha:
-            w -= (optimizer.shrink_rate * self.alpha) * np.sign(w)
+            w -= (eta * self.alpha) * np.sign(w)
+        if group_shrink is not None:
+            self._rows(w)[...] -= group_shrink
 
 
 class ProximalL1(L1Penalty):
     """``l1_mode="proximal"``: soft-thresholding after the step.
 
-    ``w <- w + step(g)``, then ``w <- sign(w) * max(|w| - tau, 0)``. A weight
+    ``w <- w + step(g)``, then ``w <- sign(w) * max(|w| - tau, 0)`` and, for
+    the group term, block soft-thresholding of ``W1``'s rows (the proximal
+    operator of the sparse group lasso is the one after the other). A weight
     that would cross zero stops at zero; with adam, a weight at zero stays
-    there exactly when ``|m_hat| <= alpha``.
+    there exactly when ``|m_hat| <= alpha``. With ``solver="lbfgs"`` the
+    problem is solved exactly through ``w = u - v``, ``u, v >= 0``.
     """
 
+    solvers = ("sgd", "adam", "lbfgs")
     exact_zeros = True
+    lbfgs_form = "split"
 
     def after_step(self, w, optimizer):
         if self.alpha:
@@ -103,6 +175,8 @@ class ProximalL1(L1Penalty):
             magnitude -= tau
             np.maximum(magnitude, 0, out=magnitude)
             np.copysign(magnitude, w, out=w)
+        if self.feature_alpha:
+            self._shrink_rows(w, optimizer)
 
 
 class CumulativeL1(L1Penalty):
@@ -120,31 +194,32 @@ class CumulativeL1(L1Penalty):
 
     Clipping at zero gives exact zeros; keeping the account ``u - |q|`` lets a
     weight that was pushed away from zero by noise be pulled back by the
-    penalty it missed.
+    penalty it missed. The group term is applied in its proximal form.
     """
 
     exact_zeros = True
 
-    def __init__(self, alpha):
-        super().__init__(alpha)
+    def __init__(self, alpha, feature_alpha=0.0, first_layer_shape=None):
+        super().__init__(alpha, feature_alpha, first_layer_shape)
         self.total = 0.0
         self.received = None
 
     def after_step(self, w, optimizer):
-        if not self.alpha:
-            return
-        if self.received is None:
-            self.received = np.zeros_like(w)
-        self.total = self.total + self.alpha * optimizer.prox_scale(w.size)
-        u, q = self.total, self.received
-        before = w.copy()
-        shrunk = np.where(
-            w > 0,
-            np.maximum(0, w - (u + q)),
-            np.where(w < 0, np.minimum(0, w + (u - q)), w),
-        )
-        w[...] = shrunk
-        q += w - before
+        if self.alpha:
+            if self.received is None:
+                self.received = np.zeros_like(w)
+            self.total = self.total + self.alpha * optimizer.prox_scale(w.size)
+            u, q = self.total, self.received
+            before = w.copy()
+            shrunk = np.where(
+                w > 0,
+                np.maximum(0, w - (u + q)),
+                np.where(w < 0, np.minimum(0, w + (u - q)), w),
+            )
+            w[...] = shrunk
+            q += w - before
+        if self.feature_alpha:
+            self._shrink_rows(w, optimizer)
 
 
 L1_MODES = {
@@ -155,19 +230,16 @@ L1_MODES = {
 }
 
 
-def solvers_for(mode):
-    """The solvers that ``l1_mode=mode`` works with."""
-    return L1_MODES[mode].solvers
-
-
-def make_penalty(mode, alpha, solver):
-    """The penalty object for ``l1_mode=mode``, checked against ``solver``.
+def check_mode(mode, solver, feature_alpha=0.0):
+    """Raise a ValueError naming what works if ``mode`` and ``solver`` do not pair.
 
     Raises
     ------
     ValueError
-        If the mode does not work with the solver; the message lists the
-        solvers the mode works with and the modes the solver works with.
+        If the mode does not work with the solver (the message lists the
+        solvers the mode works with and the modes the solver works with), or
+        if ``feature_alpha > 0`` is asked of the exact lbfgs split, which has
+        no form for a group penalty.
     """
     penalty_class = L1_MODES[mode]
     if solver not in penalty_class.solvers:
@@ -177,4 +249,15 @@ def make_penalty(mode, alpha, solver):
             f"l1_mode={mode!r} works with solver in {list(penalty_class.solvers)}; "
             f"solver={solver!r} works with l1_mode in {modes_for_solver}."
         )
-    return penalty_class(alpha)
+    if solver == "lbfgs" and penalty_class.lbfgs_form == "split" and feature_alpha > 0:
+        raise ValueError(
+            f"feature_alpha={feature_alpha} does not work with solver='lbfgs' and "
+            f"l1_mode={mode!r}: the exact L1 split has no form for the group penalty. "
+            "Use solver='sgd' or 'adam', or l1_mode='gradient' with lbfgs."
+        )
+
+
+def make_penalty(mode, alpha, solver, feature_alpha=0.0, first_layer_shape=None):
+    """The penalty object for ``l1_mode=mode``, checked against ``solver``."""
+    check_mode(mode, solver, feature_alpha)
+    return L1_MODES[mode](alpha, feature_alpha, first_layer_shape)

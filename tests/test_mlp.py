@@ -12,6 +12,7 @@ from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import SelectFromModel
+from sklearn.linear_model import Lasso
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
@@ -189,6 +190,65 @@ def test_lbfgs_gradient_mode_fits_and_reports_the_objective(cancer):
     assert 0 < data_term < model.loss_
 
 
+@pytest.mark.parametrize("alpha", [0.01, 0.05, 0.2, 1.0])
+def test_lbfgs_proximal_solves_the_lasso_exactly_on_a_linear_network(alpha, rng):
+    X = rng.normal(size=(100, 10))
+    y = X[:, :3] @ [2.0, -1.0, 0.5] + 0.3 * rng.normal(size=100) + 1.0
+    # Same objective as Lasso: (1/2n)||y - Xw - b||^2 + alpha * ||w||_1.
+    lasso = Lasso(alpha=alpha, tol=1e-15, max_iter=100_000).fit(X, y)
+    network = L1MLPRegressor(
+        hidden_layer_sizes=(),
+        activation="identity",
+        solver="lbfgs",
+        l1_mode="proximal",
+        alpha=alpha,
+        tol=1e-14,
+        max_iter=10_000,
+        random_state=0,
+    ).fit(X, y)
+    np.testing.assert_array_equal(network.coefs_[0].ravel() == 0, lasso.coef_ == 0)
+    np.testing.assert_allclose(network.coefs_[0].ravel(), lasso.coef_, atol=1e-6)
+    assert network.intercepts_[0][0] == pytest.approx(lasso.intercept_, abs=1e-6)
+    objective = 0.5 * np.mean((y - network.predict(X)) ** 2) + alpha * np.abs(lasso.coef_).sum()
+    assert network.loss_ == pytest.approx(objective, rel=1e-7)
+
+
+def test_lbfgs_proximal_leaves_exact_zeros_in_a_network(cancer):
+    X, y = cancer
+    model = L1MLPClassifier(
+        hidden_layer_sizes=(10,), solver="lbfgs", alpha=0.01, max_iter=300, random_state=0
+    ).fit(X, y)
+    assert np.mean(_weights(model) == 0.0) > 0.5 and model.score(X, y) > 0.95
+    assert 0 < model.n_iter_ <= 300
+
+
+@pytest.mark.parametrize("solver", STOCHASTIC)
+@pytest.mark.parametrize("mode", MODES)
+def test_feature_alpha_zeroes_whole_rows_in_exact_zero_modes(mode, solver, cancer):
+    X, y = cancer
+    step = 0.1 if solver == "sgd" else 0.01
+    settings = dict(
+        hidden_layer_sizes=(16,),
+        l1_mode=mode,
+        solver=solver,
+        alpha=0.0,
+        learning_rate_init=step,
+        max_iter=60,
+        random_state=0,
+    )
+    plain = L1MLPClassifier(**settings).fit(X, y)
+    grouped = L1MLPClassifier(feature_alpha=0.05, **settings).fit(X, y)
+    zero_rows = np.all(grouped.coefs_[0] == 0, axis=1)
+    assert not np.all(plain.coefs_[0] == 0, axis=1).any()
+    if L1_MODES[mode].exact_zeros:
+        assert 0 < zero_rows.sum() < X.shape[1]
+        np.testing.assert_array_equal(grouped.feature_importances_ == 0, zero_rows)
+        assert grouped.score(X, y) > 0.9
+    else:
+        assert zero_rows.sum() == 0  # gradient and shrink only hover near zero
+        assert np.abs(grouped.coefs_[0]).sum() < np.abs(plain.coefs_[0]).sum()
+
+
 def test_mode_and_solver_outside_the_table_is_an_error_at_fit(cancer):
     X, y = cancer
     model = L1MLPClassifier(solver="lbfgs", l1_mode="cumulative")
@@ -212,6 +272,28 @@ def test_sample_weight_two_equals_the_row_repeated(estimator_class, mode, cancer
     weighted = estimator_class(**settings).fit(X, y, sample_weight=weights)
     copied = estimator_class(**settings).fit(X[repeated], y[repeated])
     np.testing.assert_allclose(_all_params(weighted), _all_params(copied), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("estimator_class", [L1MLPClassifier, L1MLPRegressor])
+def test_lbfgs_sample_weight_equals_repeated_rows_on_a_convex_problem(estimator_class, cancer):
+    # No hidden layer: a (logistic) linear model whose L1 problem has one
+    # solution, so weighted and repeated fits must meet there. The exact
+    # split form converges to it; the subgradient form never settles.
+    mode = "proximal"
+    X, y = cancer[0][:80], cancer[1][:80]
+    weights = np.random.RandomState(0).randint(0, 4, size=80)
+    settings = dict(
+        hidden_layer_sizes=(),
+        solver="lbfgs",
+        l1_mode=mode,
+        alpha=0.01,
+        tol=1e-12,
+        max_iter=5000,
+        random_state=0,
+    )
+    weighted = estimator_class(**settings).fit(X, y, sample_weight=weights)
+    repeated = estimator_class(**settings).fit(np.repeat(X, weights, 0), np.repeat(y, weights))
+    np.testing.assert_allclose(_all_params(weighted), _all_params(repeated), atol=1e-4)
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])

@@ -172,10 +172,106 @@ def test_penalty_value_is_alpha_times_l1_norm(rng):
     )
 
 
-@pytest.mark.parametrize("mode", ["shrink", "proximal", "cumulative"])
+@pytest.mark.parametrize("mode", ["shrink", "cumulative"])
 def test_mode_solver_pair_outside_the_table_names_both_and_what_works(mode):
     with pytest.raises(ValueError) as error:
         make_penalty(mode, ALPHA, "lbfgs")
     message = str(error.value)
     assert f"l1_mode={mode!r}" in message and "solver='lbfgs'" in message
-    assert "['sgd', 'adam']" in message and "['gradient']" in message
+    assert "['sgd', 'adam']" in message and "['gradient', 'proximal']" in message
+
+
+def test_group_penalty_has_no_exact_lbfgs_form():
+    with pytest.raises(ValueError, match="feature_alpha.*lbfgs.*l1_mode='gradient'"):
+        make_penalty("proximal", ALPHA, "lbfgs", feature_alpha=0.1, first_layer_shape=(5, 10))
+    make_penalty("gradient", ALPHA, "lbfgs", feature_alpha=0.1, first_layer_shape=(5, 10))
+
+
+# -- the group penalty on first-layer rows (feature_alpha) -------------------
+SHAPE = (5, 10)  # W1 is the first 50 entries of w, as 5 rows of 10
+FEATURE_ALPHA = 0.2
+
+
+def _group_step(mode, optimizer, w, g, alpha=0.0):
+    penalty = make_penalty(mode, alpha, "sgd", FEATURE_ALPHA, SHAPE)
+    w, g = w.copy(), g.copy()
+    penalty.before_step(w, optimizer)
+    penalty.on_gradient(g, w)
+    optimizer.step(w, g)
+    penalty.after_step(w, optimizer)
+    return w
+
+
+def _unit_rows(w):
+    rows = w[:50].reshape(SHAPE)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0).ravel()
+
+
+def _block_threshold(w, tau):
+    rows = w[:50].reshape(SHAPE).copy()
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    scale = np.maximum(
+        0, 1 - np.divide(tau, norms, out=np.full_like(norms, np.inf), where=norms > 0)
+    )
+    out = w.copy()
+    out[:50] = (rows * scale).ravel()
+    return out
+
+
+def test_group_value_adds_feature_alpha_times_row_norms(rng):
+    w = rng.normal(size=50)
+    penalty = make_penalty("proximal", ALPHA, "adam", FEATURE_ALPHA, SHAPE)
+    rows = w.reshape(SHAPE)
+    expected = ALPHA * np.abs(w).sum() + FEATURE_ALPHA * np.linalg.norm(rows, axis=1).sum()
+    assert penalty.value(w) == pytest.approx(expected)
+
+
+def test_group_gradient_mode_adds_the_row_subgradient(rng):
+    w, g = _weights_and_gradient(rng)
+    w[:10] = 0.0  # a zero row: its subgradient is taken as 0
+    expected = w - 0.3 * (g + np.r_[FEATURE_ALPHA * _unit_rows(w), np.zeros(0)])
+    np.testing.assert_allclose(_group_step("gradient", _sgd(), w, g), expected, rtol=1e-13)
+
+
+def test_group_shrink_mode_moves_each_row_toward_zero_along_itself(rng):
+    w, g = _weights_and_gradient(rng)
+    expected = w - 0.3 * FEATURE_ALPHA * _unit_rows(w) - 0.3 * g
+    np.testing.assert_allclose(_group_step("shrink", _sgd(), w, g), expected, rtol=1e-13)
+
+
+@pytest.mark.parametrize("mode", ["proximal", "cumulative"])
+def test_group_proximal_modes_block_soft_threshold_after_the_step(mode, rng):
+    w, g = _weights_and_gradient(rng)
+    w[10:20] *= 0.01  # row 1 is small enough to vanish
+    g[10:20] *= 0.01
+    new = _group_step(mode, _sgd(), w, g)
+    np.testing.assert_allclose(new, _block_threshold(w - 0.3 * g, 0.3 * FEATURE_ALPHA), rtol=1e-13)
+    assert np.any(np.all(new.reshape(SHAPE) == 0.0, axis=1))  # a whole row is zero
+
+
+def test_sparse_group_proximal_is_soft_then_block_threshold(rng):
+    w, g = _weights_and_gradient(rng)
+    new = _group_step("proximal", _sgd(), w, g, alpha=ALPHA)
+    elementwise = _soft_threshold(w - 0.3 * g, 0.3 * ALPHA)
+    np.testing.assert_allclose(new, _block_threshold(elementwise, 0.3 * FEATURE_ALPHA), rtol=1e-13)
+
+
+def test_adam_zero_row_stays_zero_exactly_when_m_hat_norm_within_feature_alpha(rng):
+    # A uniform preconditioner per row: every weight of a row sees the same
+    # gradient magnitude, so v (and the step size) is the same along the row.
+    penalty = make_penalty("proximal", 0.0, "adam", FEATURE_ALPHA, SHAPE)
+    optimizer = _adam()
+    w = np.zeros(50)
+    # Per-row gradient sizes on both sides of feature_alpha / sqrt(10) ~ 0.063.
+    # A steady gradient per row makes m_hat equal to it at every step.
+    sizes = np.array([[0.01], [0.04], [0.06], [0.08], [0.15]])
+    g = (sizes * np.sign(rng.normal(size=(5, 10)))).ravel()
+    for _ in range(4):
+        w[:] = 0.0
+        optimizer.step(w, g)
+        penalty.after_step(w, optimizer)
+        row_m_hat = np.linalg.norm(optimizer.first_moment_hat.reshape(SHAPE), axis=1)
+        stays = row_m_hat <= FEATURE_ALPHA
+        assert stays.any() and (~stays).any()
+        np.testing.assert_array_equal(np.all(w.reshape(SHAPE) == 0, axis=1), stays)
