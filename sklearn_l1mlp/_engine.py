@@ -18,6 +18,7 @@ import math
 import numpy as np
 import scipy.optimize
 
+from ._losses import data_loss
 from ._network import Network, feature_importances, forward_pass
 from ._optimizers import make_optimizer
 from ._penalties import L1_MODES, check_mode, make_penalty
@@ -32,6 +33,7 @@ __all__ = [
     "forward_pass",
     "make_optimizer",
     "make_penalty",
+    "objective",
     "train_lbfgs",
     "train_stochastic",
 ]
@@ -47,6 +49,27 @@ DIVERGENCE_MESSAGE = (
     "StandardScaler), lower learning_rate_init, or use early_stopping=True to "
     "keep the best weights seen. The model was left as it was before this call."
 )
+
+
+def objective(network, params, penalty, n_penalized, X, Y, sample_weight=None):
+    """The objective ``J`` on the whole of ``X``: data term plus penalty.
+
+    Parameters
+    ----------
+    network : Network
+    params : ndarray of shape (n_params,)
+    penalty : L1Penalty
+    n_penalized : int
+    X, Y, sample_weight
+        The data.
+
+    Returns
+    -------
+    value : float
+    """
+    activations = network.forward(params, X)
+    data_value = data_loss(network.loss, Y, activations[-1], sample_weight)
+    return data_value + penalty.value(params[:n_penalized])
 
 
 class TrainingState:

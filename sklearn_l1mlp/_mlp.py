@@ -32,6 +32,7 @@ from ._engine import (
     forward_pass,
     make_optimizer,
     make_penalty,
+    objective,
     train_lbfgs,
     train_stochastic,
 )
@@ -94,7 +95,9 @@ _PARAMETERS_DOC = """
 
     warm_start : bool, default=False
         Start ``fit`` from the previous solution. The optimizer's and the
-        penalty's state start afresh, as in scikit-learn.
+        penalty's state start afresh, as in scikit-learn, and so does the
+        stopping criterion (scikit-learn carries its no-improvement count
+        over, so a warm fit after a converged one stops after one epoch).
 
     momentum : float, default=0.9
         Momentum of ``solver="sgd"``.
@@ -357,6 +360,10 @@ class _BaseL1MLP(BaseEstimator, ABC):
         """Output activation for targets ``Y`` on the first fit."""
 
     @abstractmethod
+    def _targets(self, y):
+        """``y`` as the 2-D array the network is trained against."""
+
+    @abstractmethod
     def _validation_split(self, network, X, Y, sample_weight, rng):
         """Split off the early-stopping set; return train parts and a scorer."""
 
@@ -460,10 +467,10 @@ class _BaseL1MLP(BaseEstimator, ABC):
     def _training_state_for(self, network, penalty, n_penalized, first_pass, incremental):
         """The state stochastic training starts from in this call.
 
-        partial_fit carries the stored optimizer and penalty state; a warm
-        start carries the counters (samples seen, loss curve, best scores)
-        but starts the optimizer and penalty afresh, as scikit-learn does; a
-        first fit starts everything afresh.
+        partial_fit carries the stored optimizer, penalty and stopping state; a
+        warm start carries the history (samples seen, loss curve) but starts
+        the optimizer, the penalty and the stopping criterion afresh; a first
+        fit starts everything afresh.
         """
         optimizer = make_optimizer(
             self.solver,
@@ -487,13 +494,14 @@ class _BaseL1MLP(BaseEstimator, ABC):
             state.penalty.alpha = penalty.alpha
             state.penalty.feature_alpha = penalty.feature_alpha
             return state
-        if (previous.validation_scores is None) != self.early_stopping:
-            state = previous.copy()
-            state.optimizer, state.penalty, state.n_penalized = optimizer, penalty, n_penalized
-            return state
-        # early_stopping was switched: its records do not carry over.
+        # A warm start keeps the history (samples seen, loss curve) but, unlike
+        # scikit-learn, also restarts the stopping criterion: the best loss of
+        # a previous fit (perhaps with another alpha) says nothing about this
+        # one, and a carried-over count would stop it after one epoch.
         fresh.n_samples_seen = previous.n_samples_seen
         fresh.loss_curve = list(previous.loss_curve)
+        if fresh.validation_scores is not None and previous.validation_scores is not None:
+            fresh.validation_scores = list(previous.validation_scores)
         return fresh
 
     def _batch_size(self, n_samples):
@@ -582,6 +590,29 @@ class _BaseL1MLP(BaseEstimator, ABC):
             self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
         )
         return forward_pass(X, self.coefs_, self.intercepts_, self.activation, self.out_activation_)
+
+    def _objective(self, X, y, sample_weight=None):
+        """The fitted model's objective ``J`` (data term plus penalty) on ``X, y``."""
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
+        )
+        X = X.astype(self.coefs_[0].dtype, copy=False)
+        Y = self._targets(y).astype(X.dtype)
+        network = Network(
+            [X.shape[1], *[c.shape[1] for c in self.coefs_]],
+            self.activation,
+            self.out_activation_,
+            X.dtype,
+        )
+        penalty = make_penalty(
+            self.l1_mode, self.alpha, self.solver, self.feature_alpha, network.coef_shapes[0]
+        )
+        n_penalized = network.n_params if self.penalize_bias else network.n_weights
+        params = network.pack(self.coefs_, self.intercepts_)
+        return objective(
+            network, params, penalty, n_penalized, X, Y, _check_sample_weight(sample_weight, X)
+        )
 
     @property
     def feature_importances_(self):
@@ -729,6 +760,9 @@ class L1MLPClassifier(ClassifierMixin, _BaseL1MLP):
 
     def _output_activation(self, Y):
         return "softmax" if self._label_binarizer.y_type_ == "multiclass" else "logistic"
+
+    def _targets(self, y):
+        return self._label_binarizer.transform(np.asarray(y))
 
     def _validation_split(self, network, X, Y, sample_weight, rng):
         # scikit-learn stratifies single-output and multiclass targets only.
@@ -978,6 +1012,10 @@ class L1MLPRegressor(RegressorMixin, _BaseL1MLP):
 
     def _output_activation(self, Y):
         return "exp" if self.loss == "poisson" else "identity"
+
+    def _targets(self, y):
+        y = np.asarray(y, dtype=float)
+        return y.reshape(-1, 1) if y.ndim == 1 else y
 
     def _validation_split(self, network, X, Y, sample_weight, rng):
         X_train, X_val, Y_train, Y_val, sw_train, sw_val = self._split(

@@ -470,6 +470,24 @@ def test_warm_start_continues_but_restarts_the_optimizer(cancer):
     assert not np.array_equal(_all_params(model), first)
 
 
+def test_warm_start_after_convergence_trains_again(cancer):
+    X, y = cancer
+    model = L1MLPClassifier(
+        hidden_layer_sizes=(6,),
+        max_iter=500,
+        warm_start=True,
+        random_state=0,
+        learning_rate_init=0.01,
+    )
+    model.fit(X, y)
+    first_epochs = model.n_iter_
+    assert first_epochs < 500  # converged
+    model.set_params(alpha=0.05).fit(X, y)
+    # scikit-learn's carried-over count would stop this after one epoch.
+    assert model.n_iter_ > model.n_iter_no_change
+    assert len(model.loss_curve_) == first_epochs + model.n_iter_
+
+
 def test_partial_fit_needs_classes_first_and_rejects_new_ones(cancer):
     X, y = cancer
     model = L1MLPClassifier(hidden_layer_sizes=(4,))

@@ -1,0 +1,290 @@
+"""The L1 path: fits along a decreasing grid of penalties, warm-started.
+
+As ``lasso_path`` does for linear models, ``l1_path`` fits one network per
+penalty strength, from one large enough that the network uses no input
+feature down to a small fraction of it, each fit starting from the previous
+one's weights. Each point can be refit on the features it uses with a
+smaller penalty (the relaxed lasso of Meinshausen, 2007), so that choosing
+the features is not judged by the shrinkage the penalty puts on the kept
+weights.
+"""
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_array
+
+from ._mlp import _BaseL1MLP
+
+#: Factor between the probes of the search for the first alpha.
+_SEARCH_FACTOR = 4.0
+#: Geometric bisection steps after the search: the first alpha ends within
+#: a factor _SEARCH_FACTOR ** (1 / 2 ** _BISECTIONS) of the smallest one
+#: that removes every feature.
+_BISECTIONS = 3
+
+
+@dataclass
+class PathPoint:
+    """One point of the L1 path.
+
+    Attributes
+    ----------
+    alpha, feature_alpha : float
+        The penalty strengths of this fit.
+    features : ndarray of int
+        The input features the network uses (importance > 0).
+    n_zero_weights, n_weights : int
+        Weights (``coefs_`` entries) exactly zero, and in all.
+    objective : float
+        The training objective ``J`` (data term plus penalty) at the fit.
+    n_iter : int
+        Epochs (or lbfgs iterations) of this fit.
+    validation_score : float or None
+        ``score`` on the validation set, when one was given.
+    relaxed_features : ndarray of int or None
+        The features the relaxed refit uses, when refits were asked for.
+    relaxed_validation_score : float or None
+        The relaxed refit's validation score.
+    coefs, intercepts : list of ndarray or None
+        The fitted weights, when asked for.
+    relaxed_estimator : estimator or None
+        The relaxed refit (trained on ``X[:, features]``), when asked for.
+    """
+
+    alpha: float
+    feature_alpha: float
+    features: np.ndarray
+    n_zero_weights: int
+    n_weights: int
+    objective: float
+    n_iter: int
+    validation_score: float | None = None
+    relaxed_features: np.ndarray | None = None
+    relaxed_validation_score: float | None = None
+    coefs: list | None = field(default=None, repr=False)
+    intercepts: list | None = field(default=None, repr=False)
+    relaxed_estimator: object = field(default=None, repr=False)
+
+
+def _penalty_direction(estimator):
+    """The (alpha, feature_alpha) pair a path value of 1 stands for.
+
+    The path scales the estimator's own mix of the two penalties; with no
+    ``alpha`` it runs over ``feature_alpha``, and with neither over ``alpha``.
+    """
+    alpha, feature_alpha = float(estimator.alpha), float(estimator.feature_alpha)
+    if alpha > 0:
+        return 1.0, feature_alpha / alpha
+    if feature_alpha > 0:
+        return 0.0, 1.0
+    return 1.0, 0.0
+
+
+def _set_penalty(estimator, value, direction):
+    return estimator.set_params(alpha=value * direction[0], feature_alpha=value * direction[1])
+
+
+def _fit_quietly(estimator, X, y, sample_weight):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(X, y, sample_weight=sample_weight)
+
+
+def _n_features_used(estimator):
+    return int(np.count_nonzero(estimator.feature_importances_))
+
+
+def alpha_max(estimator, X, y, *, sample_weight=None, start=1.0):
+    """The smallest penalty (up to a factor 1.19) at which the network uses no feature.
+
+    Found by fitting: probes go up or down by a factor 4 from ``start`` until
+    one removes every input feature and the next does not, then three
+    geometric bisections narrow the gap. Every probe is a fresh fit of a
+    clone of ``estimator``.
+
+    Parameters
+    ----------
+    estimator : L1MLPClassifier or L1MLPRegressor
+        Its exact-zero ``l1_mode`` (proximal or cumulative) makes this
+        meaningful: with the others no feature is ever dropped exactly.
+    X, y : array-like
+    sample_weight : array-like or None
+    start : float
+        The first probe.
+
+    Returns
+    -------
+    value : float
+        A path value (see ``l1_path``) at which the network uses no feature.
+    """
+    direction = _penalty_direction(estimator)
+    probe = clone(estimator).set_params(warm_start=False)
+
+    def uses_none(value):
+        _fit_quietly(_set_penalty(probe, value, direction), X, y, sample_weight)
+        return _n_features_used(probe) == 0
+
+    high = low = float(start)
+    if uses_none(high):
+        while uses_none(low / _SEARCH_FACTOR):
+            low /= _SEARCH_FACTOR
+            if low < 1e-12:
+                return low
+        high, low = low, low / _SEARCH_FACTOR
+    else:
+        for _ in range(40):
+            high *= _SEARCH_FACTOR
+            if uses_none(high):
+                break
+        else:
+            raise ValueError(
+                f"No penalty up to {high:g} removes every feature: l1_mode="
+                f"{estimator.l1_mode!r} gives no exact zeros. Use 'proximal' or 'cumulative'."
+            )
+        low = high / _SEARCH_FACTOR
+    for _ in range(_BISECTIONS):
+        middle = np.sqrt(high * low)
+        if uses_none(middle):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def l1_path(
+    estimator,
+    X,
+    y,
+    *,
+    alphas=None,
+    n_alphas=20,
+    alpha_min_ratio=1e-2,
+    sample_weight=None,
+    X_val=None,
+    y_val=None,
+    relax=None,
+    return_weights=False,
+    return_relaxed=False,
+    verbose=False,
+):
+    """Fit ``estimator`` along a decreasing grid of penalties, each fit warm-started.
+
+    Parameters
+    ----------
+    estimator : L1MLPClassifier or L1MLPRegressor
+        Its parameters set every fit; its ``alpha`` and ``feature_alpha`` fix
+        the mix of the two penalties that the path scales. A path value ``a``
+        sets ``alpha = a`` and ``feature_alpha = a * feature_alpha / alpha``;
+        when the estimator's ``alpha`` is 0, ``a`` is ``feature_alpha`` itself.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    alphas : array-like or None
+        The path values, fitted from largest to smallest. ``None``: a
+        geometric grid of ``n_alphas`` values from ``alpha_max`` (found by
+        fitting, see ``alpha_max``) down to ``alpha_min_ratio`` times it.
+    n_alphas : int
+    alpha_min_ratio : float
+    sample_weight : array-like or None
+    X_val, y_val : array-like or None
+        A validation set scored at every point.
+    relax : float or None
+        When given, every point is also refit, from a fresh start, on the
+        features it uses, with its penalties times ``relax`` (0: no penalty);
+        the relaxed lasso.
+    return_weights : bool
+        Keep every point's ``coefs`` and ``intercepts``.
+    return_relaxed : bool
+        Keep every point's relaxed estimator.
+    verbose : bool
+        Print one line per point.
+
+    Returns
+    -------
+    path : list of PathPoint
+        One per value, largest first.
+    """
+    if not isinstance(estimator, _BaseL1MLP):
+        raise TypeError(
+            f"l1_path needs an L1MLPClassifier or L1MLPRegressor, got {type(estimator).__name__}."
+        )
+    direction = _penalty_direction(estimator)
+    if alphas is None:
+        top = alpha_max(estimator, X, y, sample_weight=sample_weight)
+        alphas = top * np.geomspace(1.0, alpha_min_ratio, n_alphas)
+    alphas = np.sort(check_array(alphas, ensure_2d=False, input_name="alphas"))[::-1]
+    if np.any(alphas < 0):
+        raise ValueError("alphas must be >= 0.")
+    has_validation = X_val is not None and y_val is not None
+    model = clone(estimator).set_params(warm_start=True)
+    path = []
+    for value in alphas:
+        _fit_quietly(_set_penalty(model, value, direction), X, y, sample_weight)
+        features = np.flatnonzero(model.feature_importances_)
+        weights = np.concatenate([c.ravel() for c in model.coefs_])
+        point = PathPoint(
+            alpha=model.alpha,
+            feature_alpha=model.feature_alpha,
+            features=features,
+            n_zero_weights=int(np.count_nonzero(weights == 0)),
+            n_weights=weights.size,
+            objective=model._objective(X, y, sample_weight),
+            n_iter=model.n_iter_,
+            validation_score=model.score(X_val, y_val) if has_validation else None,
+        )
+        if return_weights:
+            point.coefs = [c.copy() for c in model.coefs_]
+            point.intercepts = [b.copy() for b in model.intercepts_]
+        if relax is not None:
+            _relaxed_refit(
+                point,
+                estimator,
+                direction,
+                value * relax,
+                X,
+                y,
+                sample_weight,
+                X_val,
+                y_val,
+                return_relaxed,
+            )
+        if verbose:
+            line = (
+                f"alpha={point.alpha:.4g}: {features.size} features, "
+                f"{point.n_zero_weights / point.n_weights:.1%} weights zero, "
+                f"objective {point.objective:.6f}"
+            )
+            if has_validation:
+                line += f", validation score {point.validation_score:.4f}"
+            if point.relaxed_validation_score is not None:
+                line += f", relaxed {point.relaxed_validation_score:.4f}"
+            print(line)
+        path.append(point)
+    return path
+
+
+def _columns(X, features):
+    """The columns ``features`` of a DataFrame, sparse matrix or array-like."""
+    if hasattr(X, "iloc"):
+        return X.iloc[:, features]
+    if hasattr(X, "tocsc"):
+        return X.tocsc()[:, features]
+    return np.asarray(X)[:, features]
+
+
+def _relaxed_refit(point, estimator, direction, value, X, y, sample_weight, X_val, y_val, keep):
+    """Refit on the point's features with the penalty ``value``; fill in its relaxed fields."""
+    if point.features.size == 0:
+        point.relaxed_features = point.features
+        point.relaxed_validation_score = point.validation_score
+        return
+    relaxed = _set_penalty(clone(estimator).set_params(warm_start=False), value, direction)
+    _fit_quietly(relaxed, _columns(X, point.features), y, sample_weight)
+    point.relaxed_features = point.features[np.flatnonzero(relaxed.feature_importances_)]
+    if X_val is not None and y_val is not None:
+        point.relaxed_validation_score = relaxed.score(_columns(X_val, point.features), y_val)
+    if keep:
+        point.relaxed_estimator = relaxed
