@@ -7,7 +7,15 @@ weights that are exactly zero.
 """
 
 from ._mlp import L1MLPClassifier, L1MLPRegressor
+from ._path import PathPoint, alpha_max, l1_path
 
 __version__ = "0.1.0"
 
-__all__ = ["L1MLPClassifier", "L1MLPRegressor", "__version__"]
+__all__ = [
+    "L1MLPClassifier",
+    "L1MLPRegressor",
+    "PathPoint",
+    "alpha_max",
+    "l1_path",
+    "__version__",
+]

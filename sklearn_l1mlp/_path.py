@@ -1,12 +1,17 @@
-"""The L1 path: fits along a decreasing grid of penalties, warm-started.
+"""The L1 path: fits over a geometric grid of penalties, each warm-started.
 
 As ``lasso_path`` does for linear models, ``l1_path`` fits one network per
-penalty strength, from one large enough that the network uses no input
-feature down to a small fraction of it, each fit starting from the previous
-one's weights. Each point can be refit on the features it uses with a
-smaller penalty (the relaxed lasso of Meinshausen, 2007), so that choosing
-the features is not judged by the shrinkage the penalty puts on the kept
-weights.
+penalty strength on a grid from one large enough that the network uses no
+input feature (found by fitting) down to a small fraction of it. Unlike a
+linear model, the fits run from the *dense* end of the grid (smallest
+penalty first), each starting from the previous fit's weights: a network
+whose first layer is zero sits at a stationary point for every feature that
+acts through a nonlinearity (at ``W1 = 0`` a feature's gradient is only its
+linear correlation with the residual, zero for ``x**2``, ``|x|`` or
+``x1 * x2``), so a path run from the empty network could never bring such a
+feature back. Each point can be refit on the features it uses with a smaller
+penalty (the relaxed lasso of Meinshausen, 2007), so that choosing the
+features is not judged by the shrinkage the penalty puts on the kept weights.
 """
 
 import warnings
@@ -25,6 +30,8 @@ _SEARCH_FACTOR = 4.0
 #: a factor _SEARCH_FACTOR ** (1 / 2 ** _BISECTIONS) of the smallest one
 #: that removes every feature.
 _BISECTIONS = 3
+#: Most grid steps the path adds above alpha_max to reach the empty network.
+_MAX_EXTENSIONS = 20
 
 
 @dataclass
@@ -171,7 +178,7 @@ def l1_path(
     return_relaxed=False,
     verbose=False,
 ):
-    """Fit ``estimator`` along a decreasing grid of penalties, each fit warm-started.
+    """Fit ``estimator`` over a grid of penalties, each fit warm-started from the last.
 
     Parameters
     ----------
@@ -183,9 +190,11 @@ def l1_path(
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
     alphas : array-like or None
-        The path values, fitted from largest to smallest. ``None``: a
-        geometric grid of ``n_alphas`` values from ``alpha_max`` (found by
-        fitting, see ``alpha_max``) down to ``alpha_min_ratio`` times it.
+        The path values. ``None``: a geometric grid of ``n_alphas`` values
+        from ``alpha_max`` (found by fitting, see ``alpha_max``) down to
+        ``alpha_min_ratio`` times it, extended upward by the same ratio until
+        the path's own (warm-started) network uses no feature. Values are
+        fitted from the smallest up, each fit warm-started from the one before.
     n_alphas : int
     alpha_min_ratio : float
     sample_weight : array-like or None
@@ -205,39 +214,25 @@ def l1_path(
     Returns
     -------
     path : list of PathPoint
-        One per value, largest first.
+        One per value, largest alpha first (so features used grow along it).
     """
     if not isinstance(estimator, _BaseL1MLP):
         raise TypeError(
             f"l1_path needs an L1MLPClassifier or L1MLPRegressor, got {type(estimator).__name__}."
         )
     direction = _penalty_direction(estimator)
-    if alphas is None:
+    automatic = alphas is None
+    if automatic:
         top = alpha_max(estimator, X, y, sample_weight=sample_weight)
         alphas = top * np.geomspace(1.0, alpha_min_ratio, n_alphas)
     alphas = np.sort(check_array(alphas, ensure_2d=False, input_name="alphas"))[::-1]
     if np.any(alphas < 0):
         raise ValueError("alphas must be >= 0.")
-    has_validation = X_val is not None and y_val is not None
     model = clone(estimator).set_params(warm_start=True)
-    path = []
-    for value in alphas:
+
+    def fit_point(value):
         _fit_quietly(_set_penalty(model, value, direction), X, y, sample_weight)
-        features = np.flatnonzero(model.feature_importances_)
-        weights = np.concatenate([c.ravel() for c in model.coefs_])
-        point = PathPoint(
-            alpha=model.alpha,
-            feature_alpha=model.feature_alpha,
-            features=features,
-            n_zero_weights=int(np.count_nonzero(weights == 0)),
-            n_weights=weights.size,
-            objective=model._objective(X, y, sample_weight),
-            n_iter=model.n_iter_,
-            validation_score=model.score(X_val, y_val) if has_validation else None,
-        )
-        if return_weights:
-            point.coefs = [c.copy() for c in model.coefs_]
-            point.intercepts = [b.copy() for b in model.intercepts_]
+        point = _record(model, X, y, sample_weight, X_val, y_val, return_weights)
         if relax is not None:
             _relaxed_refit(
                 point,
@@ -252,18 +247,58 @@ def l1_path(
                 return_relaxed,
             )
         if verbose:
-            line = (
-                f"alpha={point.alpha:.4g}: {features.size} features, "
-                f"{point.n_zero_weights / point.n_weights:.1%} weights zero, "
-                f"objective {point.objective:.6f}"
-            )
-            if has_validation:
-                line += f", validation score {point.validation_score:.4f}"
-            if point.relaxed_validation_score is not None:
-                line += f", relaxed {point.relaxed_validation_score:.4f}"
-            print(line)
-        path.append(point)
-    return path
+            _print_point(point)
+        return point
+
+    # Dense end first: see the module docstring for why.
+    path = [fit_point(value) for value in alphas[::-1]]
+    if automatic and alphas.size > 1:
+        # Warm-started from the dense end, a network may keep a feature or two
+        # at the alpha where a fresh fit keeps none: extend the grid until it
+        # keeps none, so the path starts from the empty network.
+        ratio = alphas[0] / alphas[1]
+        value = alphas[0]
+        for _ in range(_MAX_EXTENSIONS):
+            if path[-1].features.size == 0:
+                break
+            value *= ratio
+            path.append(fit_point(value))
+    return path[::-1]
+
+
+def _record(model, X, y, sample_weight, X_val, y_val, return_weights):
+    """The PathPoint of the fitted ``model``."""
+    weights = np.concatenate([c.ravel() for c in model.coefs_])
+    point = PathPoint(
+        alpha=model.alpha,
+        feature_alpha=model.feature_alpha,
+        features=np.flatnonzero(model.feature_importances_),
+        n_zero_weights=int(np.count_nonzero(weights == 0)),
+        n_weights=weights.size,
+        objective=model._objective(X, y, sample_weight),
+        n_iter=model.n_iter_,
+        validation_score=(
+            model.score(X_val, y_val) if X_val is not None and y_val is not None else None
+        ),
+    )
+    if return_weights:
+        point.coefs = [c.copy() for c in model.coefs_]
+        point.intercepts = [b.copy() for b in model.intercepts_]
+    return point
+
+
+def _print_point(point):
+    line = (
+        f"alpha={point.alpha:.4g}, feature_alpha={point.feature_alpha:.4g}: "
+        f"{point.features.size} features, "
+        f"{point.n_zero_weights / point.n_weights:.1%} weights zero, "
+        f"objective {point.objective:.6f}"
+    )
+    if point.validation_score is not None:
+        line += f", validation score {point.validation_score:.4f}"
+    if point.relaxed_validation_score is not None:
+        line += f", relaxed {point.relaxed_validation_score:.4f}"
+    print(line)
 
 
 def _columns(X, features):
