@@ -156,14 +156,21 @@ class StochasticResult:
         Whether a KeyboardInterrupt ended it (the last completed epoch is kept).
     diverged : bool
         Whether the loss became non-finite (only returned with early stopping).
+    lost_to_rounding : float
+        At the last step, the share of nonzero penalized weights whose
+        penalty step was below the dtype's resolution (see
+        ``L1Penalty.lost_to_rounding``).
     """
 
-    def __init__(self, params, n_iter, converged, interrupted=False, diverged=False):
+    def __init__(
+        self, params, n_iter, converged, interrupted=False, diverged=False, lost_to_rounding=0.0
+    ):
         self.params = params
         self.n_iter = n_iter
         self.converged = converged
         self.interrupted = interrupted
         self.diverged = diverged
+        self.lost_to_rounding = lost_to_rounding
 
 
 def _batch_penalized_step(network, params, grad, state, X_batch, Y_batch, sw_batch):
@@ -332,7 +339,8 @@ def train_stochastic(
             best_params if best_params is not None else params, n_iter, False, interrupted=True
         )
     final = best_params if best_params is not None else params
-    return StochasticResult(final, n_iter, converged)
+    lost = state.penalty.lost_to_rounding(params[: state.n_penalized], state.optimizer)
+    return StochasticResult(final, n_iter, converged, lost_to_rounding=lost)
 
 
 _SCIPY_DEFAULT_FTOL = 2.220446049250313e-09

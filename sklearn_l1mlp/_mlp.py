@@ -38,6 +38,8 @@ from ._engine import (
 )
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
+#: Warn when rounding drops the penalty step of more than this share of weights.
+_ROUNDING_WARNING_SHARE = 0.1
 
 _PARAMETERS_DOC = """
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
@@ -558,6 +560,15 @@ class _BaseL1MLP(BaseEstimator, ABC):
                 "optimization hasn't converged yet.",
                 ConvergenceWarning,
             )
+        if result.lost_to_rounding > _ROUNDING_WARNING_SHARE:
+            warnings.warn(
+                f"With l1_mode={self.l1_mode!r}, the per-step penalty was below "
+                f"{network.dtype.name} resolution for {result.lost_to_rounding:.0%} of the "
+                "nonzero weights at the last step, so rounding dropped it there. Use "
+                + ("float64 input, " if network.dtype == np.float32 else "")
+                + "a larger alpha or learning_rate_init, or l1_mode='cumulative', which "
+                "accumulates the penalty until it takes effect."
+            )
         self._training_state = state
         self.n_iter_ = result.n_iter
         self.t_ = state.n_samples_seen
@@ -733,6 +744,8 @@ class L1MLPClassifier(ClassifierMixin, _BaseL1MLP):
             accept_sparse=["csr", "csc"],
             multi_output=True,
             dtype=(np.float64, np.float32),
+            # A single-row batch is fine for partial_fit, not for a fit.
+            ensure_min_samples=1 if incremental else 2,
             reset=reset,
         )
         if y.ndim == 2 and y.shape[1] == 1:
@@ -741,6 +754,11 @@ class L1MLPClassifier(ClassifierMixin, _BaseL1MLP):
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
             self._label_binarizer = LabelBinarizer().fit(y)
             self.classes_ = self._label_binarizer.classes_
+            if len(self.classes_) < 2 and self._label_binarizer.y_type_ != "multilabel-indicator":
+                raise ValueError(
+                    f"y has a single class, {self.classes_[0]!r}: a classifier needs at least "
+                    "two. (partial_fit accepts batches of one class when `classes` names all.)"
+                )
         else:
             classes = unique_labels(y)
             if self.warm_start and not incremental:
@@ -1001,6 +1019,7 @@ class L1MLPRegressor(RegressorMixin, _BaseL1MLP):
             multi_output=True,
             y_numeric=True,
             dtype=(np.float64, np.float32),
+            ensure_min_samples=1 if incremental else 2,
             reset=reset,
         )
         if y.ndim == 2 and y.shape[1] == 1:

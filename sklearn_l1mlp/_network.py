@@ -212,8 +212,16 @@ class Network:
         return forward_pass(X, *self.unpack(params), self.activation, self.output_activation)
 
 
+#: Rows per chunk of ``forward_pass`` are chosen so that one layer's
+#: activations stay within this many entries (32 MiB in float64).
+_CHUNK_ENTRIES = 1 << 22
+
+
 def forward_pass(X, coefs, intercepts, activation, output_activation):
     """Output of the network given by ``coefs`` and ``intercepts`` on ``X``.
+
+    Rows are processed in chunks, so the intermediates take bounded memory
+    however many rows ``X`` has; only the output is allocated whole.
 
     Parameters
     ----------
@@ -227,6 +235,22 @@ def forward_pass(X, coefs, intercepts, activation, output_activation):
     -------
     output : ndarray of shape (n_samples, n_outputs)
     """
+    n_samples = X.shape[0]
+    widest = max(coef.shape[1] for coef in coefs)
+    chunk = max(256, _CHUNK_ENTRIES // widest)
+    if n_samples <= chunk:
+        return _forward_rows(X, coefs, intercepts, activation, output_activation)
+    if sp.issparse(X):
+        X = X.tocsr()
+    dtype = np.result_type(X.dtype, coefs[-1].dtype)
+    output = np.empty((n_samples, coefs[-1].shape[1]), dtype=dtype)
+    for start in range(0, n_samples, chunk):
+        rows = slice(start, start + chunk)
+        output[rows] = _forward_rows(X[rows], coefs, intercepts, activation, output_activation)
+    return output
+
+
+def _forward_rows(X, coefs, intercepts, activation, output_activation):
     layer = X
     last = len(coefs) - 1
     for i, (coef, intercept) in enumerate(zip(coefs, intercepts, strict=True)):

@@ -103,6 +103,25 @@ class L1Penalty:
     def before_step(self, w, optimizer):
         """Called before the optimizer's step, after the gradient is taken."""
 
+    def lost_to_rounding(self, w, optimizer):
+        """Share of nonzero weights whose per-step penalty rounding would erase.
+
+        A subtraction smaller than half the spacing of floating-point numbers
+        at ``|w|`` (``np.spacing``) leaves ``w`` unchanged, so a mode that
+        subtracts the penalty step by step loses it there: float32 weights of
+        size 1 ignore any step below 6e-8. The base class reports 0: its
+        modes either carry the penalty through the optimizer or accumulate it.
+        """
+        return 0.0
+
+    def _share_below_resolution(self, w, step):
+        nonzero = w != 0
+        if not self.alpha or not nonzero.any():
+            return 0.0
+        half_spacing = np.spacing(np.abs(w[nonzero])) / 2
+        step = step[nonzero] if np.ndim(step) else step
+        return float(np.mean(step < half_spacing))
+
     def on_gradient(self, grad, w):
         """Called with the gradient ``grad`` of the weights ``w`` before the step."""
 
@@ -140,6 +159,9 @@ class ShrinkL1(L1Penalty):
     like AdamW's weight decay; no clipping, so a weight may cross zero.
     """
 
+    def lost_to_rounding(self, w, optimizer):
+        return self._share_below_resolution(w, optimizer.shrink_rate * self.alpha)
+
     def before_step(self, w, optimizer):
         eta = optimizer.shrink_rate
         group_shrink = (
@@ -167,6 +189,9 @@ class ProximalL1(L1Penalty):
     solvers = ("sgd", "adam", "lbfgs")
     exact_zeros = True
     lbfgs_form = "split"
+
+    def lost_to_rounding(self, w, optimizer):
+        return self._share_below_resolution(w, self.alpha * optimizer.prox_scale(w.size))
 
     def after_step(self, w, optimizer):
         if self.alpha:
