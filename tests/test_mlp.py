@@ -2,8 +2,10 @@
 
 import io
 import pickle
+import runpy
 import warnings
 from contextlib import redirect_stdout
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -681,3 +683,113 @@ def test_early_stopping_scores_the_validation_split_with_its_weights(cancer):
     unweighted = L1MLPClassifier(**settings).fit(X, y)
     assert ours.validation_scores_ == pytest.approx(theirs.validation_scores_, abs=1e-12)
     assert ours.validation_scores_ != unweighted.validation_scores_
+
+
+# -- reliability: more bad input, numerics, bounded prediction ---------------
+@pytest.mark.parametrize(
+    "X, y, message",
+    [
+        (np.array([["a", "b"], ["c", "d"], ["e", "f"]], dtype=object), [0, 1, 0], "string"),
+        (np.array([[1 + 1j, 2.0], [3.0, 4.0], [5.0, 6.0]]), [0, 1, 0], "Complex"),
+        (np.ones((3, 2)), np.zeros((3, 2, 2)), "y"),
+        (np.ones((1, 2)), [0], "1 sample"),
+        (np.ones((4, 2)), [1, np.nan, 0, 1], "NaN"),
+        (np.ones((4, 2)), [1, np.inf, 0, 1], "infinity"),
+    ],
+)
+@pytest.mark.parametrize("estimator_class", [L1MLPClassifier, L1MLPRegressor])
+def test_more_bad_input_is_named(estimator_class, X, y, message):
+    with pytest.raises(ValueError, match=message):
+        estimator_class(max_iter=2).fit(X, y)
+
+
+def test_one_class_is_an_error_for_fit_but_fine_for_partial_fit_with_classes():
+    X = np.random.RandomState(0).normal(size=(10, 3))
+    with pytest.raises(ValueError, match="single class.*at least two"):
+        L1MLPClassifier(max_iter=2).fit(X, np.zeros(10))
+    model = L1MLPClassifier().partial_fit(X[:1], [0], classes=[0, 1])
+    assert list(model.classes_) == [0, 1] and model.predict(X).shape == (10,)
+
+
+@pytest.mark.parametrize("scale", [1e-8, 1e8])
+@pytest.mark.parametrize("estimator_class", [L1MLPClassifier, L1MLPRegressor])
+def test_extreme_feature_scales_train_without_nan_or_overflow_warnings(
+    estimator_class, scale, cancer
+):
+    X, y = cancer
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        model = estimator_class(hidden_layer_sizes=(8,), max_iter=20, random_state=0)
+        model.fit(X * scale, y)
+        output = (
+            model.predict_proba(X * scale)
+            if hasattr(model, "predict_proba")
+            else model.predict(X * scale)
+        )
+    assert np.isfinite(output).all()
+    assert all(np.isfinite(p).all() for p in model.coefs_ + model.intercepts_)
+
+
+@pytest.mark.parametrize(
+    "mode, warns",
+    [("proximal", True), ("shrink", True), ("cumulative", False), ("gradient", False)],
+)
+def test_float32_penalty_below_resolution_is_reported_not_silently_dropped(mode, warns, cancer):
+    X, y = cancer
+    settings = dict(
+        hidden_layer_sizes=(8,),
+        solver="sgd",
+        momentum=0.0,
+        max_iter=20,
+        learning_rate_init=0.01,
+        alpha=2e-7,
+        shuffle=False,
+        random_state=0,
+        l1_mode=mode,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        L1MLPClassifier(**settings).fit(X.astype(np.float32), y)
+        L1MLPClassifier(**settings).fit(X, y)  # float64 has the resolution
+    resolution_warnings = [w for w in caught if "resolution" in str(w.message)]
+    assert len(resolution_warnings) == int(warns)
+    if warns:
+        assert "float32" in str(resolution_warnings[0].message)
+        assert "l1_mode='cumulative'" in str(resolution_warnings[0].message)
+
+
+def test_float32_cumulative_keeps_the_penalty_that_proximal_loses():
+    script = Path(__file__).parent.parent / "benchmarks" / "bench_float32_penalty.py"
+    example = runpy.run_path(str(script))
+    kept = example["main"]()
+    assert kept["proximal"] < 0.5 and kept["shrink"] < 0.5
+    assert kept["cumulative"] > 0.9 and kept["gradient"] > 0.9
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_predict_runs_in_row_chunks_with_the_same_result(sparse, cancer, monkeypatch):
+    from sklearn_l1mlp import _network
+
+    X, y = cancer
+    model = L1MLPClassifier(hidden_layer_sizes=(16,), max_iter=5, random_state=0).fit(X, y)
+    X_in = sp.csr_matrix(X) if sparse else X
+    whole = model.predict_proba(X_in)
+    monkeypatch.setattr(_network, "_CHUNK_ENTRIES", 16)  # 256-row chunks
+    chunks = []
+    original = _network._forward_rows
+    monkeypatch.setattr(
+        _network, "_forward_rows", lambda X, *a: chunks.append(X.shape[0]) or original(X, *a)
+    )
+    np.testing.assert_allclose(model.predict_proba(X_in), whole, rtol=1e-12)
+    assert chunks == [256, 256, 57]
+
+
+def test_failed_partial_fit_with_a_new_class_leaves_classes_and_state(cancer):
+    X, y = cancer
+    model = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0).fit(X, y)
+    before = _fitted_state(model)
+    classes = model.classes_.copy()
+    with pytest.raises(ValueError, match="not in `self.classes_`"):
+        model.partial_fit(X, np.where(y == 1, 7, y))
+    np.testing.assert_array_equal(model.classes_, classes)
+    _assert_unchanged(model, before)
