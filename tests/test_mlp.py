@@ -506,14 +506,17 @@ def test_partial_fit_needs_classes_first_and_rejects_new_ones(cancer):
 def _fitted_state(model):
     state = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in vars(model).items()}
     state["coefs_"] = [c.copy() for c in model.coefs_]
+    state["intercepts_"] = [b.copy() for b in model.intercepts_]
     state["loss_curve_"] = list(model.loss_curve_)
     return state
 
 
 def _assert_unchanged(model, before):
     assert set(vars(model)) == set(before)
-    for c_now, c_before in zip(model.coefs_, before["coefs_"], strict=True):
-        np.testing.assert_array_equal(c_now, c_before)
+    for now, then in zip(
+        model.coefs_ + model.intercepts_, before["coefs_"] + before["intercepts_"], strict=True
+    ):
+        np.testing.assert_array_equal(now, then)
     assert model.loss_curve_ == before["loss_curve_"]
     assert model.n_iter_ == before["n_iter_"] and model.t_ == before["t_"]
     assert model._training_state is before["_training_state"]
