@@ -1,0 +1,211 @@
+"""``python -m sklearn_l1mlp fit|predict``: the estimators on a user's CSV file.
+
+``fit`` standardizes the numeric columns and one-hot encodes the others (a
+``ColumnTransformer``), trains an L1 network on 75% of the rows, and prints
+the held-out score, the input columns the network uses ranked by importance
+and the share of weights that are exactly zero. ``--save`` writes the fitted
+pipeline with joblib; ``predict`` reads it back and predicts (and scores, when
+the file has the target column) another CSV file.
+"""
+
+from pathlib import Path
+
+import joblib
+import numpy as np
+from sklearn.compose import ColumnTransformer
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from ._mlp import L1MLPClassifier, L1MLPRegressor
+
+#: Integer targets with at most this many distinct values count as classes.
+_MAX_INTEGER_CLASSES = 20
+#: The alpha grid of --cv: geometric, as LassoCV's.
+_CV_ALPHAS = np.geomspace(1e-5, 1e-1, 9)
+
+
+class CLIError(Exception):
+    """A problem with the user's files or options, reported in one line."""
+
+
+def _read_csv(path):
+    try:
+        import pandas as pd
+    except ImportError as error:
+        raise CLIError(
+            "reading CSV files needs pandas: pip install 'sklearn_l1mlp[cli]'"
+        ) from error
+    path = Path(path)
+    if not path.is_file():
+        raise CLIError(f"no such file: {path}")
+    try:
+        frame = pd.read_csv(path)
+    except pd.errors.EmptyDataError as error:
+        raise CLIError(f"{path} is empty") from error
+    if frame.empty:
+        raise CLIError(f"{path} has a header but no rows")
+    return frame
+
+
+def _split_target(frame, target, path):
+    if target not in frame.columns:
+        columns = ", ".join(map(str, frame.columns))
+        raise CLIError(f"{path} has no column {target!r}; its columns are: {columns}")
+    return frame.drop(columns=[target]), frame[target]
+
+
+def _infer_task(y):
+    if y.dtype.kind in "OSUbc" or str(y.dtype) == "category":
+        return "classification"
+    if y.dtype.kind in "iu" and y.nunique() <= _MAX_INTEGER_CLASSES:
+        return "classification"
+    return "regression"
+
+
+def _preprocessor(X):
+    numeric = [c for c in X.columns if X[c].dtype.kind in "iuf"]
+    categorical = [c for c in X.columns if c not in numeric]
+    return ColumnTransformer(
+        [
+            ("numeric", StandardScaler(), numeric),
+            ("categorical", OneHotEncoder(handle_unknown="ignore"), categorical),
+        ],
+        verbose_feature_names_out=False,
+    )
+
+
+def _column_importances(pipeline, X):
+    """Importance per original column: the sum over its encoded columns."""
+    network = pipeline[-1]
+    network = getattr(network, "best_estimator_", network)
+    preprocessor = pipeline[0]
+    names = preprocessor.get_feature_names_out()
+    encoded = dict(zip(names, network.feature_importances_, strict=True))
+    importances = {}
+    for name, columns in ((n, c) for n, _, c in preprocessor.transformers_ if n != "remainder"):
+        for column in columns:
+            if name == "numeric":
+                importances[column] = encoded[column]
+            else:
+                prefix = f"{column}_"
+                importances[column] = sum(v for k, v in encoded.items() if k.startswith(prefix))
+    zero_share = float(np.mean(np.concatenate([c.ravel() for c in network.coefs_]) == 0))
+    return importances, zero_share
+
+
+def fit_command(args):
+    """Train on ``args.data`` and report; returns the fitted pipeline."""
+    frame = _read_csv(args.data)
+    X, y = _split_target(frame, args.target, args.data)
+    task = args.task or _infer_task(y)
+    if task == "regression":
+        if y.dtype.kind not in "iuf":
+            raise CLIError(
+                f"target {args.target!r} is not numeric, so it cannot be regressed; "
+                "use --task classification"
+            )
+        estimator_class = L1MLPRegressor
+    else:
+        estimator_class = L1MLPClassifier
+    network = estimator_class(
+        hidden_layer_sizes=tuple(args.hidden),
+        alpha=args.alpha,
+        l1_mode=args.mode,
+        learning_rate_init=args.learning_rate,
+        max_iter=args.max_iter,
+        random_state=args.seed,
+    )
+    if args.cv:
+        network = GridSearchCV(network, {"alpha": _CV_ALPHAS}, cv=5, n_jobs=args.n_jobs)
+    pipeline = Pipeline([("preprocess", _preprocessor(X)), ("network", network)])
+    stratify = y if task == "classification" and y.value_counts().min() >= 2 else None
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=args.seed, stratify=stratify
+    )
+    pipeline.fit(X_train, y_train)
+    score_name = "accuracy" if task == "classification" else "R^2"
+    chosen = network.best_params_["alpha"] if args.cv else args.alpha
+    print(
+        f"{task}, l1_mode={args.mode!r}, alpha={chosen:g}"
+        + (" (chosen by 5-fold cross-validation)" if args.cv else ""),
+    )
+    print(
+        f"held-out {score_name}: {pipeline.score(X_test, y_test):.4f} "
+        f"({len(X_test)} of {len(X)} rows)",
+    )
+    importances, zero_share = _column_importances(pipeline, X)
+    used = sorted(((v, k) for k, v in importances.items() if v > 0), reverse=True)
+    print(f"weights exactly zero: {zero_share:.1%}")
+    print(f"columns used: {len(used)} of {len(importances)}")
+    for value, column in used:
+        print(f"  {column:<30} {value:.4f}")
+    unused = sorted(k for k, v in importances.items() if v == 0)
+    if unused:
+        print(f"columns not used: {', '.join(map(str, unused))}")
+    if args.save:
+        joblib.dump({"pipeline": pipeline, "target": args.target, "task": task}, args.save)
+        print(f"saved the fitted pipeline to {args.save}")
+    return pipeline
+
+
+def predict_command(args):
+    """Predict ``args.data`` with a saved pipeline; score it when the target is there."""
+    model_path = Path(args.model)
+    if not model_path.is_file():
+        raise CLIError(f"no such file: {model_path}")
+    saved = joblib.load(model_path)
+    pipeline, target = saved["pipeline"], saved["target"]
+    frame = _read_csv(args.data)
+    X = frame.drop(columns=[target]) if target in frame.columns else frame
+    predictions = pipeline.predict(X)
+    if target in frame.columns:
+        name = "accuracy" if saved["task"] == "classification" else "R^2"
+        print(f"{name} on {args.data}: {pipeline.score(X, frame[target]):.4f}")
+    if args.output:
+        result = frame.copy()
+        result[f"predicted_{target}"] = predictions
+        result.to_csv(args.output, index=False)
+        print(f"wrote {len(result)} predictions to {args.output}")
+    else:
+        for value in predictions:
+            print(value)
+    return predictions
+
+
+def add_commands(subparsers):
+    """Add ``fit`` and ``predict`` to an argparse subparsers object."""
+    fit = subparsers.add_parser("fit", help="train on a CSV file and report the features used")
+    fit.add_argument("data", help="CSV file with a header row")
+    fit.add_argument("--target", required=True, help="the column to predict")
+    fit.add_argument(
+        "--task",
+        choices=["classification", "regression"],
+        help="default: classification for text or few integer values",
+    )
+    penalty = fit.add_mutually_exclusive_group()
+    penalty.add_argument("--alpha", type=float, default=1e-3, help="L1 strength (default 1e-3)")
+    penalty.add_argument(
+        "--cv", action="store_true", help="choose alpha by 5-fold cross-validation"
+    )
+    fit.add_argument(
+        "--mode",
+        default="proximal",
+        choices=["proximal", "cumulative", "shrink", "gradient"],
+        help="l1_mode (default proximal)",
+    )
+    fit.add_argument(
+        "--hidden", type=int, nargs="*", default=[32], help="hidden layer sizes (default 32)"
+    )
+    fit.add_argument("--learning-rate", type=float, default=0.01, help="default 0.01")
+    fit.add_argument("--max-iter", type=int, default=300, help="default 300")
+    fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument("--n-jobs", type=int, default=None, help="parallel jobs for --cv")
+    fit.add_argument("--save", help="write the fitted pipeline here (joblib)")
+    fit.set_defaults(command=fit_command)
+
+    predict = subparsers.add_parser("predict", help="predict a CSV file with a saved model")
+    predict.add_argument("model", help="a file written by fit --save")
+    predict.add_argument("data", help="CSV file with the same columns")
+    predict.add_argument("--output", help="write the rows with a prediction column here")
+    predict.set_defaults(command=predict_command)
