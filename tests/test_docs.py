@@ -1,0 +1,72 @@
+"""The numbers the docs print are the package's: the worked example of l1_modes.md."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sklearn_l1mlp._optimizers import SGD, Adam
+from sklearn_l1mlp._penalties import L1_MODES, make_penalty
+
+DOCS = Path(__file__).parent.parent / "docs"
+W0 = np.array([0.3, 0.02, 0.0, -0.1])
+G = np.array([0.2, 0.1, -0.3, 0.05])
+ROW = re.compile(r"^\| `(\w+)` \| (\d) \| (.+) \|$")
+
+
+def _tables():
+    """The two worked-example tables of l1_modes.md, as {(mode, step): weights}."""
+    text = (DOCS / "l1_modes.md").read_text()
+    example = text.split("## A worked example")[1].split("## The sign error")[0]
+    sgd_part, adam_part = example.split("With adam (")
+    return [
+        {
+            (match[1], int(match[2])): np.array([float(v) for v in match[3].split(" | ")])
+            for line in part.splitlines()
+            if (match := ROW.match(line))
+        }
+        for part in (sgd_part, adam_part)
+    ]
+
+
+def _steps(mode, optimizer, alpha, steps):
+    penalty = make_penalty(mode, alpha, "sgd")
+    w = W0.copy()
+    for _ in range(steps):
+        g = G.copy()
+        penalty.before_step(w, optimizer)
+        penalty.on_gradient(g, w)
+        optimizer.step(w, g)
+        penalty.after_step(w, optimizer)
+    return w
+
+
+@pytest.mark.parametrize("mode", list(L1_MODES))
+def test_sgd_momentum_table_is_what_the_code_computes(mode):
+    table = _tables()[0]
+    for step in (1, 2):
+        optimizer = SGD(4, np.float64, 0.1, momentum=0.9, nesterov=False)
+        expected = _steps(mode, optimizer, alpha=0.5, steps=step)
+        np.testing.assert_allclose(table[(mode, step)], expected, atol=5e-5)
+
+
+@pytest.mark.parametrize("mode", list(L1_MODES))
+def test_adam_table_is_what_the_code_computes(mode):
+    table = _tables()[1]
+    expected = _steps(mode, Adam(4, np.float64, 0.1), alpha=0.05, steps=1)
+    np.testing.assert_allclose(table[(mode, 1)], expected, atol=5e-5)
+
+
+def test_adam_thresholds_quoted_in_the_text():
+    optimizer = Adam(4, np.float64, 0.1)
+    optimizer.step(W0.copy(), G.copy())
+    quoted = (DOCS / "l1_modes.md").read_text().split("thresholds\nare `(")[1].split(")`")[0]
+    thresholds = np.array([float(v) for v in quoted.split(", ")])
+    np.testing.assert_allclose(thresholds, 0.05 * optimizer.prox_scale(4), atol=5e-5)
+
+
+def test_tables_cover_every_mode():
+    sgd_table, adam_table = _tables()
+    assert {mode for mode, _ in sgd_table} == set(L1_MODES) == {m for m, _ in adam_table}
+    assert len(sgd_table) == 2 * len(L1_MODES)
