@@ -9,9 +9,9 @@ from sklearn_l1mlp._penalties import L1_MODES, make_penalty
 ALPHA = 0.05
 
 
-def _step(mode, optimizer, w, g):
+def _step(mode, optimizer, w, g, alpha=ALPHA, feature_alpha=0.0, shape=None):
     """One step as the engine runs it, on a copy of w; returns the new w."""
-    penalty = make_penalty(mode, ALPHA, "sgd")
+    penalty = make_penalty(mode, alpha, "sgd", feature_alpha, shape)
     w, g = w.copy(), g.copy()
     penalty.before_step(w, optimizer)
     penalty.on_gradient(g, w)
@@ -193,13 +193,7 @@ FEATURE_ALPHA = 0.2
 
 
 def _group_step(mode, optimizer, w, g, alpha=0.0):
-    penalty = make_penalty(mode, alpha, "sgd", FEATURE_ALPHA, SHAPE)
-    w, g = w.copy(), g.copy()
-    penalty.before_step(w, optimizer)
-    penalty.on_gradient(g, w)
-    optimizer.step(w, g)
-    penalty.after_step(w, optimizer)
-    return w
+    return _step(mode, optimizer, w, g, alpha, FEATURE_ALPHA, SHAPE)
 
 
 def _unit_rows(w):
