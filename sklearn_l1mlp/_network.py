@@ -121,13 +121,16 @@ class Network:
         return params
 
     def _workspace(self, n_samples):
-        # One set of activation buffers per batch size: an epoch uses at most
-        # two sizes (full batches and the remainder), so this stays small.
+        # One set of buffers per batch size: an epoch uses at most two sizes
+        # (full batches and the remainder), so this stays small. The first
+        # list holds each layer's activations, the second the hidden layers'
+        # deltas during backpropagation.
         workspace = self._workspaces.get(n_samples)
         if workspace is None:
-            workspace = [
-                np.empty((n_samples, units), dtype=self.dtype) for units in self.layer_sizes[1:]
-            ]
+            workspace = tuple(
+                [np.empty((n_samples, units), dtype=self.dtype) for units in sizes]
+                for sizes in (self.layer_sizes[1:], self.layer_sizes[1:-1])
+            )
             self._workspaces[n_samples] = workspace
         return workspace
 
@@ -147,7 +150,7 @@ class Network:
             call with the same number of rows.
         """
         coefs, intercepts = self.unpack(params)
-        activations = self._workspace(X.shape[0])
+        activations = self._workspace(X.shape[0])[0]
         layer_input = X
         last = len(coefs) - 1
         for i, (coef, intercept, out) in enumerate(
@@ -187,6 +190,7 @@ class Network:
         value = data_loss(self.loss, Y, activations[-1], sample_weight)
         coefs, _ = self.unpack(params)
         coef_grads, intercept_grads = self.unpack(grad)
+        hidden_deltas = self._workspace(X.shape[0])[1]
         # The output buffer is no longer needed once the loss is known, so the
         # output delta overwrites it.
         delta = output_delta(Y, activations[-1], sample_weight, out=activations[-1])
@@ -198,13 +202,10 @@ class Network:
                 np.matmul(layer_input.T, delta, out=coef_grads[i])
             np.sum(delta, axis=0, out=intercept_grads[i])
             if i > 0:
-                # The hidden activation is consumed here, so its buffer takes
-                # the next delta: dL/dA = delta @ W.T, then times f'(Z).
-                hidden = activations[i - 1]
-                back = delta @ coefs[i].T
-                multiply_by_derivative(self.activation, hidden, back)
-                hidden[...] = back
-                delta = hidden
+                # dL/dA = delta @ W.T, then times f'(Z), into the layer's buffer.
+                back = hidden_deltas[i - 1]
+                np.matmul(delta, coefs[i].T, out=back)
+                delta = multiply_by_derivative(self.activation, activations[i - 1], back)
         return value, grad
 
     def predict(self, params, X):

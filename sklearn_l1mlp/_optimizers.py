@@ -59,16 +59,17 @@ class SGD:
         self.nesterov = bool(nesterov)
         self.power_t = float(power_t)
         self.velocity = np.zeros(n_params, dtype=dtype)
+        self._scratch = np.empty(n_params, dtype=dtype)
 
     def step(self, params, grad):
         """Update ``params`` in place from the gradient ``grad``."""
-        eta = self.learning_rate
-        velocity = self.velocity
+        eta, velocity, scratch = self.learning_rate, self.velocity, self._scratch
+        step = np.multiply(grad, eta, out=scratch)
         velocity *= self.momentum
-        velocity -= eta * grad
+        velocity -= step
         if self.nesterov:
-            params += self.momentum * velocity
-            params -= eta * grad
+            params -= step
+            params += np.multiply(velocity, self.momentum, out=scratch)
         else:
             params += velocity
 
@@ -133,20 +134,25 @@ class Adam:
         self.first_moment = np.zeros(n_params, dtype=dtype)
         self.second_moment = np.zeros(n_params, dtype=dtype)
         self._denominator = np.zeros(n_params, dtype=dtype)
+        self._scratch = np.empty(n_params, dtype=dtype)
 
     def step(self, params, grad):
         """Update ``params`` in place from the gradient ``grad``."""
         self.t += 1
         m, v, denominator = self.first_moment, self.second_moment, self._denominator
+        scratch = self._scratch
         m *= self.beta_1
-        m += (1 - self.beta_1) * grad
+        m += np.multiply(grad, 1 - self.beta_1, out=scratch)
         v *= self.beta_2
-        v += (1 - self.beta_2) * grad**2
+        np.multiply(grad, grad, out=scratch)
+        scratch *= 1 - self.beta_2
+        v += scratch
         np.sqrt(v, out=denominator)
         denominator += self.epsilon
         bias_correction = math.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
-        lr_t = self.learning_rate_init * bias_correction
-        params -= lr_t * m / denominator
+        np.divide(m, denominator, out=scratch)
+        scratch *= self.learning_rate_init * bias_correction
+        params -= scratch
 
     @property
     def shrink_rate(self):

@@ -234,15 +234,18 @@ class CumulativeL1(L1Penalty):
             if self.received is None:
                 self.received = np.zeros_like(w)
             self.total = self.total + self.alpha * optimizer.prox_scale(w.size)
-            u, q = self.total, self.received
-            before = w.copy()
-            shrunk = np.where(
-                w > 0,
-                np.maximum(0, w - (u + q)),
-                np.where(w < 0, np.minimum(0, w + (u - q)), w),
-            )
+            # The rule above in one form: with s = sign(w), the new weight is
+            # s * max(0, |w| - (u + s * q)), and q takes what was removed.
+            q = self.received
+            sign = np.sign(w)
+            shrunk = np.abs(w)
+            shrunk -= self.total
+            shrunk -= sign * q
+            np.maximum(shrunk, 0, out=shrunk)
+            shrunk *= sign
+            q += shrunk
+            q -= w
             w[...] = shrunk
-            q += w - before
         if self.feature_alpha:
             self._shrink_rows(w, optimizer)
 
