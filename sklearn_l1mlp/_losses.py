@@ -45,12 +45,15 @@ def _poisson(Y, P):
 
 
 def _log_loss(Y, P):
-    return -xlogy(Y, _clipped(P)).sum(axis=1)
+    # Y is one-hot: the loss is -log of the true class's probability.
+    true_class = np.einsum("ij,ij->i", P, Y.astype(P.dtype, copy=False))
+    return -np.log(_clipped(true_class))
 
 
 def _binary_log_loss(Y, P):
-    P = _clipped(P)
-    return -(xlogy(Y, P) + xlogy(1 - Y, 1 - P)).sum(axis=1)
+    # Y is 0/1: each output's loss is -log of the probability of its label.
+    of_label = np.where(Y.astype(bool, copy=False), P, 1 - P)
+    return -np.log(_clipped(of_label)).sum(axis=1)
 
 
 _PER_SAMPLE = {
@@ -75,6 +78,9 @@ def data_loss(loss, Y, P, sample_weight=None):
     sample_weight : ndarray of shape (n_samples,) or None
         The weights ``s_i``; ``None`` means all ones. A batch whose weights
         sum to zero has a data term of zero.
+
+    For the log-losses ``Y`` is an indicator matrix (bool or 0/1), as the
+    classifier's label binarizer makes it.
 
     Returns
     -------

@@ -389,7 +389,8 @@ class _BaseL1MLP(BaseEstimator, ABC):
         if not first_pass:
             # A fitted model keeps its dtype; later data is cast to it.
             X = X.astype(self.coefs_[0].dtype, copy=False)
-            Y = Y.astype(X.dtype, copy=False)
+            if Y.dtype != bool:
+                Y = Y.astype(X.dtype, copy=False)
         if sp.issparse(X):
             X = X.tocsr()  # row batches are cheap in CSR, not in CSC
         sample_weight = _check_sample_weight(sample_weight, X)
@@ -609,7 +610,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
             self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
         )
         X = X.astype(self.coefs_[0].dtype, copy=False)
-        Y = self._targets(y).astype(X.dtype)
+        Y = self._targets(y)
         network = Network(
             [X.shape[1], *[c.shape[1] for c in self.coefs_]],
             self.activation,
@@ -774,7 +775,9 @@ class L1MLPClassifier(ClassifierMixin, _BaseL1MLP):
                     f"{self.classes_}. 'y' has {classes}. Pass every class to the first "
                     "partial_fit call through `classes`."
                 )
-        return X, self._label_binarizer.transform(y).astype(X.dtype)
+        # An indicator matrix stays bool (an eighth of float64's memory); the
+        # engine casts each batch.
+        return X, self._label_binarizer.transform(y).astype(bool)
 
     def _output_activation(self, Y):
         return "softmax" if self._label_binarizer.y_type_ == "multiclass" else "logistic"

@@ -47,6 +47,7 @@ class Network:
         self._coef_bounds = np.cumsum([0] + coef_sizes)
         self._intercept_bounds = self.n_weights + np.cumsum([0] + self.layer_sizes[1:])
         self._workspaces = {}
+        self._views = {}
 
     @property
     def n_layers(self):
@@ -65,6 +66,14 @@ class Network:
         coefs : list of ndarray, ``coefs[i]`` of shape (fan_in, fan_out)
         intercepts : list of ndarray, ``intercepts[i]`` of shape (fan_out,)
         """
+        # Training unpacks the same two vectors (parameters, gradient) several
+        # times per batch: keep their views. L-BFGS passes a new vector at
+        # every call, so the cache is kept small.
+        cached = self._views.get(id(params))
+        if cached is not None and cached[0] is params:
+            return cached[1], cached[2]
+        if len(self._views) >= 4:
+            self._views.clear()
         coefs = [
             params[start:stop].reshape(shape)
             for start, stop, shape in zip(
@@ -80,6 +89,7 @@ class Network:
                 self._intercept_bounds[:-1], self._intercept_bounds[1:], strict=True
             )
         ]
+        self._views[id(params)] = (params, coefs, intercepts)
         return coefs, intercepts
 
     def pack(self, coefs, intercepts):

@@ -1,0 +1,269 @@
+"""Seconds per epoch against scikit-learn's MLP and a PyTorch loop, with L1 on.
+
+For each workload of the speed issue (fixed synthetic data, a fixed number of
+epochs: max_iter=E, tol=0, n_iter_no_change > E), this times
+
+* scikit-learn's MLPClassifier / MLPRegressor with alpha=0: the reference 1.00;
+* the matrix products alone (numpy, preallocated): the floor, for scale;
+* L1MLPClassifier / L1MLPRegressor with alpha=1e-4 in every l1_mode;
+* a PyTorch loop with ``loss + alpha * sum(|W|)``, when torch is installed
+  (optional: pip install torch);
+
+in interleaved rounds (the order rotates each round), one thread each
+(threadpoolctl, torch.set_num_threads), and prints each contestant's median
+epoch time as a ratio to scikit-learn's, beside the issue's target. Peak
+memory is the rise of the resident set's peak during one fit, each measured
+in a fresh subprocess whose peak is reset just before the fit (Linux). It is
+a benchmark, not a test: nothing here runs in CI.
+
+Run: python benchmarks/bench_speed.py [--quick] [--rounds R] [--epochs E]
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from threadpoolctl import threadpool_limits
+
+from sklearn_l1mlp import L1MLPClassifier, L1MLPRegressor
+from sklearn_l1mlp._penalties import L1_MODES
+
+ALPHA = 1e-4
+#: name: (task, n, d, hidden, batch, solver, dtype, target ratio)
+WORKLOADS = {
+    "clf_h100": ("clf10", 20000, 100, (100,), 200, "adam", "float64", 0.60),
+    "clf_h256x2": ("clf10", 20000, 100, (256, 256), 200, "adam", "float64", 0.75),
+    "reg_h100_sgd": ("reg", 20000, 50, (100,), 200, "sgd", "float64", 0.60),
+    "wide_h64": ("wide", 5000, 2000, (64,), 256, "adam", "float64", 0.85),
+    "clf_h100_f32": ("clf10", 20000, 100, (100,), 200, "adam", "float32", 0.60),
+    "wide_h64_f32": ("wide", 5000, 2000, (64,), 256, "adam", "float32", 0.80),
+}
+QUICK = ["clf_h100", "wide_h64"]
+
+
+def make_data(name):
+    task, n, d, *_, dtype, _ = WORKLOADS[name]
+    if task == "clf10":
+        X, y = make_classification(n, d, n_informative=30, n_classes=10, random_state=0)
+    elif task == "wide":
+        X, y = make_classification(n, d, n_informative=20, n_redundant=0, random_state=0)
+    else:
+        X, y = make_regression(n, d, n_informative=20, noise=1.0, random_state=0)
+        y = y / y.std()
+    return X.astype(dtype), y
+
+
+def contestants(name, epochs):
+    """name -> a function that trains once on (X, y)."""
+    task, _, _, hidden, batch, solver, _, _ = WORKLOADS[name]
+    classifier = task != "reg"
+    common = dict(
+        hidden_layer_sizes=hidden,
+        solver=solver,
+        batch_size=batch,
+        max_iter=epochs,
+        tol=0.0,
+        n_iter_no_change=epochs + 1,
+        random_state=0,
+        momentum=0.9,
+        learning_rate_init=0.001,
+    )
+    reference_class = MLPClassifier if classifier else MLPRegressor
+    ours_class = L1MLPClassifier if classifier else L1MLPRegressor
+    table = {
+        "sklearn": lambda X, y: reference_class(alpha=0.0, **common).fit(X, y),
+        "products": lambda X, y: _products(X, hidden, batch, epochs, classifier, y),
+    }
+    for mode in L1_MODES:
+        table[mode] = (
+            lambda m: lambda X, y: ours_class(alpha=ALPHA, l1_mode=m, **common).fit(X, y)
+        )(mode)
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        table["torch"] = lambda X, y: _torch_fit(X, y, hidden, batch, solver, epochs, classifier)
+    return table
+
+
+def _products(X, hidden, batch, epochs, classifier, y):
+    """Only the forward and backward matrix products of training, preallocated."""
+    sizes = [X.shape[1], *hidden, len(np.unique(y)) if classifier else 1]
+    rng = np.random.RandomState(0)
+    weights = [
+        rng.normal(size=(a, b)).astype(X.dtype) for a, b in zip(sizes, sizes[1:], strict=False)
+    ]
+    grads = [np.empty_like(w) for w in weights]
+    acts = [np.empty((batch, b), X.dtype) for b in sizes[1:]]
+    deltas = [np.empty((batch, b), X.dtype) for b in sizes[1:]]
+    for _ in range(epochs):
+        for start in range(0, X.shape[0] - batch + 1, batch):
+            layer = X[start : start + batch]
+            for w, a in zip(weights, acts, strict=True):
+                np.matmul(layer, w, out=a)
+                layer = a
+            for i in range(len(weights) - 1, -1, -1):
+                below = X[start : start + batch] if i == 0 else acts[i - 1]
+                np.matmul(below.T, deltas[i], out=grads[i])
+                if i:
+                    np.matmul(deltas[i], weights[i].T, out=deltas[i - 1])
+
+
+def _torch_fit(X, y, hidden, batch, solver, epochs, classifier):
+    """The hand-written PyTorch loop: loss + alpha * sum(|W|) over the weights."""
+    import torch
+
+    dtype = torch.float32 if X.dtype == np.float32 else torch.float64
+    torch.manual_seed(0)
+    sizes = [X.shape[1], *hidden]
+    layers = []
+    for a, b in zip(sizes, sizes[1:], strict=False):
+        layers += [torch.nn.Linear(a, b, dtype=dtype), torch.nn.ReLU()]
+    n_out = len(np.unique(y)) if classifier else 1
+    layers.append(torch.nn.Linear(sizes[-1], n_out, dtype=dtype))
+    model = torch.nn.Sequential(*layers)
+    inputs = torch.from_numpy(X)
+    targets = torch.from_numpy(y.astype(np.int64) if classifier else y.astype(X.dtype))
+    criterion = torch.nn.CrossEntropyLoss() if classifier else torch.nn.MSELoss()
+    if solver == "adam":
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
+    else:
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9, nesterov=True)
+    weights = [p for name, p in model.named_parameters() if name.endswith("weight")]
+    for _ in range(epochs):
+        order = torch.randperm(X.shape[0])
+        for start in range(0, X.shape[0], batch):
+            rows = order[start : start + batch]
+            optimizer.zero_grad()
+            output = model(inputs[rows])
+            output = output if classifier else output.squeeze(1)
+            loss = criterion(output, targets[rows]) + ALPHA * sum(w.abs().sum() for w in weights)
+            loss.backward()
+            optimizer.step()
+
+
+def _pin_threads():
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(1)
+
+
+def time_workload(name, epochs, rounds):
+    X, y = make_data(name)
+    table = contestants(name, epochs)
+    names = list(table)
+    times = {contestant: [] for contestant in names}
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        for r in range(rounds):
+            for contestant in names[r % len(names) :] + names[: r % len(names)]:
+                start = time.perf_counter()
+                table[contestant](X, y)
+                times[contestant].append((time.perf_counter() - start) / epochs)
+    return {contestant: statistics.median(values) for contestant, values in times.items()}
+
+
+def peak_memory_mb(name, contestant, epochs, folder):
+    """Rise of the high-water mark during one fit, in a fresh process (MiB).
+
+    The child loads the data from files written beforehand, so its
+    high-water mark before the fit is the data itself, not its generation.
+    """
+    code = (
+        f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+        f"import bench_speed as b; "
+        f"print(b._memory_child({name!r}, {contestant!r}, {epochs}, {str(folder)!r}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return float(result.stdout.strip().splitlines()[-1]) if result.returncode == 0 else float("nan")
+
+
+def _status_kib(field):
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+def _memory_child(name, contestant, epochs, folder):
+    X = np.load(Path(folder) / f"{name}_X.npy")
+    y = np.load(Path(folder) / f"{name}_y.npy")
+    _pin_threads()
+    fit = contestants(name, epochs)[contestant]
+    # Writing 5 to clear_refs resets the peak (VmHWM) to the current size, so
+    # the peak read after the fit is the fit's own, whatever the imports did.
+    Path("/proc/self/clear_refs").write_text("5")
+    before = _status_kib("VmRSS")
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(X, y)
+    return (_status_kib("VmHWM") - before) / 1024
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"only {', '.join(QUICK)}, 2 epochs, 3 rounds (under a minute)",
+    )
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--workloads", nargs="*", default=list(WORKLOADS))
+    parser.add_argument("--no-memory", action="store_true")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.epochs, args.rounds = 2, 3
+        args.workloads = [w for w in args.workloads if w in QUICK] or QUICK
+    _pin_threads()
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name in args.workloads:
+            medians = time_workload(name, args.epochs, args.rounds)
+            memory = {}
+            if not args.no_memory:
+                X, y = make_data(name)
+                np.save(Path(folder) / f"{name}_X.npy", X)
+                np.save(Path(folder) / f"{name}_y.npy", y)
+                measured = [c for c in medians if c != "products"]
+                memory = {c: peak_memory_mb(name, c, args.epochs, folder) for c in measured}
+            results[name] = (medians, memory)
+            _print_workload(name, medians, memory)
+    return results
+
+
+def _print_workload(name, medians, memory):
+    target = WORKLOADS[name][-1]
+    reference = medians["sklearn"]
+    print(
+        f"\n{name}: {WORKLOADS[name][1:7]}, sklearn {reference * 1000:.1f} ms/epoch, "
+        f"target <= {target:.2f} for every mode"
+    )
+    print(f"  {'contestant':<12}{'ratio':>7}{'ms/epoch':>10}{'peak MiB':>10}")
+    for contestant, seconds in medians.items():
+        peak = memory.get(contestant)
+        peak_text = "" if peak is None else f"{peak:>10.1f}"
+        flag = ""
+        if contestant in L1_MODES:
+            flag = "  ok" if seconds / reference <= target else "  over target"
+        print(
+            f"  {contestant:<12}{seconds / reference:>7.2f}{seconds * 1000:>10.1f}{peak_text}{flag}"
+        )
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
