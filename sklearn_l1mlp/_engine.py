@@ -141,23 +141,6 @@ class TrainingState:
         return is_best
 
 
-class _RowGatherer:
-    """Copies shuffled rows into buffers reused from batch to batch."""
-
-    def __init__(self):
-        self._buffers = {}
-
-    def __call__(self, array, rows):
-        if not isinstance(array, np.ndarray):
-            return array[rows]  # sparse: CSR row indexing makes its own copy
-        key = (id(array), len(rows))
-        buffer = self._buffers.get(key)
-        if buffer is None:
-            buffer = np.empty((len(rows), *array.shape[1:]), dtype=array.dtype)
-            self._buffers[key] = buffer
-        return np.take(array, rows, axis=0, out=buffer)
-
-
 class StochasticResult:
     """What a call to ``train_stochastic`` did.
 
@@ -291,7 +274,6 @@ def train_stochastic(
     n_samples = X.shape[0]
     grad = np.empty_like(params)
     order = np.arange(n_samples)
-    gather = _RowGatherer()
     best_params = params.copy() if validation_score is not None else None
     checkpoint = None
     n_iter = 0
@@ -304,15 +286,15 @@ def train_stochastic(
                 rng.shuffle(order)
             accumulated = 0.0
             for start in range(0, n_samples, batch_size):
-                if shuffle:
-                    rows = order[start : start + batch_size]
-                    X_batch, Y_batch = gather(X, rows), gather(Y, rows)
-                else:
-                    rows = slice(start, start + batch_size)
-                    X_batch, Y_batch = X[rows], Y[rows]
+                # Fancy indexing measured faster than np.take into a buffer.
+                rows = (
+                    order[start : start + batch_size]
+                    if shuffle
+                    else slice(start, start + batch_size)
+                )
                 sw_batch = None if sample_weight is None else sample_weight[rows]
                 objective = _batch_penalized_step(
-                    network, params, grad, state, X_batch, Y_batch, sw_batch
+                    network, params, grad, state, X[rows], Y[rows], sw_batch
                 )
                 accumulated += objective * min(batch_size, n_samples - start)
             n_iter += 1
