@@ -100,12 +100,15 @@ def _products(X, hidden, batch, epochs, classifier, y):
     """Only the forward and backward matrix products of training, preallocated."""
     sizes = [X.shape[1], *hidden, len(np.unique(y)) if classifier else 1]
     rng = np.random.RandomState(0)
+    # Small finite values: the products' speed does not depend on them, but
+    # uninitialized memory could overflow.
     weights = [
-        rng.normal(size=(a, b)).astype(X.dtype) for a, b in zip(sizes, sizes[1:], strict=False)
+        (0.01 * rng.normal(size=(a, b))).astype(X.dtype)
+        for a, b in zip(sizes, sizes[1:], strict=False)
     ]
     grads = [np.empty_like(w) for w in weights]
     acts = [np.empty((batch, b), X.dtype) for b in sizes[1:]]
-    deltas = [np.empty((batch, b), X.dtype) for b in sizes[1:]]
+    deltas = [(0.01 * rng.normal(size=(batch, b))).astype(X.dtype) for b in sizes[1:]]
     for _ in range(epochs):
         for start in range(0, X.shape[0] - batch + 1, batch):
             layer = X[start : start + batch]

@@ -329,6 +329,9 @@ def train_stochastic(
             if incremental:
                 break
             if keep_last_epoch_on_interrupt:
+                # Drop the previous checkpoint before copying, so that only one
+                # is ever alive: the copy is the size of the optimizer's state.
+                checkpoint = None
                 checkpoint = (params.copy(), state.copy(), n_iter)
     except KeyboardInterrupt:
         if not keep_last_epoch_on_interrupt or checkpoint is None:

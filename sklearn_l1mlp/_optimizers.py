@@ -17,7 +17,29 @@ import math
 import numpy as np
 
 
-class SGD:
+class _Buffers:
+    """Leaves work buffers out of copies and pickles; they are rebuilt empty.
+
+    The buffers hold nothing between steps that a step does not recompute,
+    so a checkpoint or a pickled model needs only the real state.
+    """
+
+    _buffer_names = ("_scratch",)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        for name in self._buffer_names:
+            state[name] = state[name].shape, state[name].dtype
+        return state
+
+    def __setstate__(self, state):
+        for name in self._buffer_names:
+            shape, dtype = state[name]
+            state[name] = np.zeros(shape, dtype=dtype)
+        self.__dict__.update(state)
+
+
+class SGD(_Buffers):
     """Stochastic gradient descent with momentum and Nesterov's momentum.
 
     With velocity ``v`` (zero at the start)::
@@ -101,7 +123,7 @@ class SGD:
         return False
 
 
-class Adam:
+class Adam(_Buffers):
     """Adam (Kingma & Ba, 2014), with scikit-learn's formulas.
 
     At step ``t`` (counted from 1)::
@@ -122,6 +144,9 @@ class Adam:
     dtype : numpy dtype
     learning_rate_init, beta_1, beta_2, epsilon : float
     """
+
+    # The denominator is recomputed from the second moment at every step.
+    _buffer_names = ("_scratch", "_denominator")
 
     def __init__(
         self, n_params, dtype, learning_rate_init=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8

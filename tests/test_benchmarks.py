@@ -13,3 +13,15 @@ def test_memory_benchmark_streams_chunks(capsys):
     )
     assert "partial_fit" in capsys.readouterr().out
     assert chunk_bytes <= train_peak and output_bytes <= predict_peak
+
+
+def test_speed_benchmark_runs_every_contestant_on_a_tiny_workload(capsys):
+    bench = runpy.run_path(str(BENCHMARKS / "bench_speed.py"))
+    # The functions read the module's globals, so a tiny workload can be added.
+    bench["WORKLOADS"]["tiny"] = ("clf10", 300, 40, (8,), 50, "adam", "float32", 0.6)
+    medians = bench["time_workload"]("tiny", 1, 1)
+    assert {"sklearn", "products", "gradient", "shrink", "proximal", "cumulative"} <= set(medians)
+    assert all(seconds > 0 for seconds in medians.values())
+    bench["_print_workload"]("tiny", medians, {})
+    printed = capsys.readouterr().out
+    assert "tiny" in printed and "proximal" in printed
