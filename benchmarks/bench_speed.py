@@ -216,6 +216,40 @@ def _memory_child(name, contestant, epochs, folder):
     return (_status_kib("VmHWM") - before) / 1024
 
 
+def predict_speed(share_used=0.1, repeats=5):
+    """predict on wide_h64 with most first-layer rows zero, skipping them or not.
+
+    Returns the median seconds of (reading every column, skipping the unused).
+    """
+    from sklearn_l1mlp import _network
+
+    X, y = make_data("wide_h64")
+    model = L1MLPClassifier(hidden_layer_sizes=(64,), max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X, y)
+    unused = np.random.RandomState(0).permutation(X.shape[1])[int(share_used * X.shape[1]) :]
+    model.coefs_[0][unused] = 0.0
+    timings = {}
+    with threadpool_limits(1):
+        for label, threshold in (("all columns", -1.0), ("used columns", 0.5)):
+            _network._USED_COLUMNS_WORTH_SKIPPING = threshold
+            runs = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                model.predict_proba(X)
+                runs.append(time.perf_counter() - start)
+            timings[label] = statistics.median(runs)
+    _network._USED_COLUMNS_WORTH_SKIPPING = 0.5
+    print(
+        f"\npredict_proba on wide_h64 (5000 x 2000) with {share_used:.0%} of the features "
+        f"used: every column {timings['all columns'] * 1000:.1f} ms, used columns only "
+        f"{timings['used columns'] * 1000:.1f} ms "
+        f"({timings['all columns'] / timings['used columns']:.1f}x faster)"
+    )
+    return timings
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -245,6 +279,8 @@ def main(argv=None):
                 memory = {c: peak_memory_mb(name, c, args.epochs, folder) for c in measured}
             results[name] = (medians, memory)
             _print_workload(name, medians, memory)
+    if "wide_h64" in args.workloads:
+        predict_speed()
     return results
 
 

@@ -250,16 +250,42 @@ def forward_pass(X, coefs, intercepts, activation, output_activation):
     n_samples = X.shape[0]
     widest = max(coef.shape[1] for coef in coefs)
     chunk = max(256, _CHUNK_ENTRIES // widest)
-    if n_samples <= chunk:
-        return _forward_rows(X, coefs, intercepts, activation, output_activation)
+    columns = _columns_worth_reading(X, coefs[0])
+    if columns is not None:
+        # Features whose first-layer row is all zero add exactly 0 to every
+        # hidden unit: leave their columns out of the product.
+        coefs = [coefs[0][columns], *coefs[1:]]
     if sp.issparse(X):
         X = X.tocsr()
     dtype = np.result_type(X.dtype, coefs[-1].dtype)
     output = np.empty((n_samples, coefs[-1].shape[1]), dtype=dtype)
     for start in range(0, n_samples, chunk):
-        rows = slice(start, start + chunk)
-        output[rows] = _forward_rows(X[rows], coefs, intercepts, activation, output_activation)
+        rows = X[start : start + chunk]
+        if columns is not None:
+            rows = np.take(rows, columns, axis=1)
+        output[start : start + chunk] = _forward_rows(
+            rows, coefs, intercepts, activation, output_activation
+        )
     return output
+
+
+#: Skip unused input columns only when at most this share of them is used:
+#: below it the saved products outweigh copying the used columns.
+_USED_COLUMNS_WORTH_SKIPPING = 0.5
+
+
+def _columns_worth_reading(X, first_coef):
+    """Indices of the features with a nonzero first-layer row, or None to read all.
+
+    None for sparse input (its product already costs per nonzero) and when
+    most features are used.
+    """
+    if sp.issparse(X):
+        return None
+    used = np.flatnonzero(np.any(first_coef != 0, axis=1))
+    if used.size > _USED_COLUMNS_WORTH_SKIPPING * first_coef.shape[0]:
+        return None
+    return used
 
 
 def _forward_rows(X, coefs, intercepts, activation, output_activation):

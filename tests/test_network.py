@@ -118,3 +118,27 @@ def test_feature_importances_are_zero_exactly_for_unconnected_features():
     np.testing.assert_allclose(importances, [0.25, 0.0, 0.0, 0.75])
     assert importances[1] == 0.0 and importances[2] == 0.0
     np.testing.assert_array_equal(feature_importances([np.zeros((3, 2)), W2]), np.zeros(3))
+
+
+def test_forward_pass_skips_unused_input_columns_exactly(rng, monkeypatch):
+    from sklearn_l1mlp import _network
+
+    X = rng.normal(size=(300, 40))
+    W1, W2 = rng.normal(size=(40, 6)), rng.normal(size=(6, 2))
+    W1[rng.permutation(40)[:36]] = 0.0  # 4 of 40 features used
+    b1, b2 = rng.normal(size=6), rng.normal(size=2)
+    seen = []
+    original = _network._forward_rows
+    monkeypatch.setattr(
+        _network, "_forward_rows", lambda rows, *a: seen.append(rows.shape[1]) or original(rows, *a)
+    )
+    skipped = forward_pass(X, [W1, W2], [b1, b2], "relu", "identity")
+    assert seen == [4]
+    full = np.maximum(X @ W1 + b1, 0) @ W2 + b2
+    np.testing.assert_allclose(skipped, full, rtol=1e-12, atol=1e-12)
+    # Mostly used, or sparse input: every column is read.
+    seen.clear()
+    forward_pass(sp.csr_matrix(X), [W1, W2], [b1, b2], "relu", "identity")
+    W1[:30] = 1.0
+    forward_pass(X, [W1, W2], [b1, b2], "relu", "identity")
+    assert seen == [40, 40]
