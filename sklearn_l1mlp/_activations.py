@@ -10,7 +10,6 @@ import numpy as np
 from scipy.special import expit
 
 HIDDEN_ACTIVATIONS = ("identity", "logistic", "tanh", "relu")
-OUTPUT_ACTIVATIONS = ("identity", "logistic", "softmax", "exp")
 
 
 def _identity(Z):
