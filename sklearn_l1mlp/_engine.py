@@ -21,13 +21,14 @@ import scipy.optimize
 from ._losses import data_loss
 from ._network import Network, feature_importances, forward_pass
 from ._optimizers import make_optimizer
-from ._penalties import L1_MODES, check_mode, make_penalty
+from ._penalties import L1_MODES, adaptive_penalty_factors, check_mode, make_penalty
 
 __all__ = [
     "L1_MODES",
     "DivergenceError",
     "Network",
     "TrainingState",
+    "adaptive_penalty_factors",
     "check_mode",
     "feature_importances",
     "forward_pass",
@@ -431,10 +432,13 @@ def train_lbfgs(
         current = to_params(x)
         data_value, _ = network64.loss_and_gradient(current, X, Y, sample_weight, grad)
         if split:
-            value = data_value + penalty.alpha * float(x[: 2 * n_penalized].sum())
+            alphas = penalty.weight_alphas(n_penalized)
+            value = data_value + float(
+                np.sum(alphas * (x[:n_penalized] + x[n_penalized : 2 * n_penalized]))
+            )
             weight_grad = grad[:n_penalized]
             full_grad = np.concatenate(
-                [weight_grad + penalty.alpha, penalty.alpha - weight_grad, grad[n_penalized:]]
+                [weight_grad + alphas, alphas - weight_grad, grad[n_penalized:]]
             )
         else:
             penalty.on_gradient(grad[:n_penalized], current[:n_penalized])

@@ -152,10 +152,19 @@ _PARAMETERS_DOC = """
         (``"gradient"``), a direct shrink of the row along its direction
         (``"shrink"``), or block soft-thresholding
         ``W1[j] <- W1[j] * max(0, 1 - tau_j / ||W1[j]||)`` with
-        ``tau_j = feature_alpha * mean_k s_jk``, ``s`` each weight's step size
+        ``tau_j = feature_alpha / mean_k(1 / s_jk)``, ``s`` each weight's step size
         (``"proximal"`` and ``"cumulative"``). It zeroes whole rows, and so
         drops whole features, where the per-weight ``alpha`` seldom does. Not
         available with ``solver="lbfgs"`` and ``l1_mode="proximal"``.
+
+    penalty_factors : array-like of shape (n_features,), default=None
+        A factor ``c_j >= 0`` per input feature on both penalties of its row of
+        first-layer weights (glmnet's ``penalty.factor``): that row pays
+        ``c_j * alpha * sum_k |W1[j, k]|`` and
+        ``c_j * feature_alpha * ||W1[j, :]||_2``; other layers are unchanged.
+        ``0`` leaves a feature unpenalized. The adaptive lasso (Zou, 2006)
+        sets ``c_j`` from a first fit's feature importances, as the CV
+        estimators do with ``adaptive=True``. ``None``: 1 for every feature.
 """
 
 _ATTRIBUTES_DOC = """
@@ -293,6 +302,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
         "l1_mode": [StrOptions(set(L1_MODES))],
         "penalize_bias": ["boolean"],
         "feature_alpha": [Interval(Real, 0, None, closed="left")],
+        "penalty_factors": ["array-like", None],
     }
 
     @abstractmethod
@@ -324,6 +334,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
         l1_mode,
         penalize_bias,
         feature_alpha,
+        penalty_factors,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -351,6 +362,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
         self.l1_mode = l1_mode
         self.penalize_bias = penalize_bias
         self.feature_alpha = feature_alpha
+        self.penalty_factors = penalty_factors
 
     # -- what the subclasses define ---------------------------------------
     @abstractmethod
@@ -418,7 +430,12 @@ class _BaseL1MLP(BaseEstimator, ABC):
             params = network.pack(self.coefs_, self.intercepts_)
         n_penalized = network.n_params if self.penalize_bias else network.n_weights
         penalty = make_penalty(
-            self.l1_mode, self.alpha, self.solver, self.feature_alpha, network.coef_shapes[0]
+            self.l1_mode,
+            self.alpha,
+            self.solver,
+            self.feature_alpha,
+            network.coef_shapes[0],
+            self._checked_penalty_factors(X.shape[1]),
         )
 
         if self.solver == "lbfgs":
@@ -494,8 +511,9 @@ class _BaseL1MLP(BaseEstimator, ABC):
             return fresh
         if incremental and _same_kind(previous, fresh):
             state = previous.copy()
-            state.penalty.alpha = penalty.alpha
-            state.penalty.feature_alpha = penalty.feature_alpha
+            state.penalty.set_strengths(
+                penalty.alpha, penalty.feature_alpha, penalty.penalty_factors
+            )
             return state
         # A warm start keeps the history (samples seen, loss curve) but, unlike
         # scikit-learn, also restarts the stopping criterion: the best loss of
@@ -506,6 +524,22 @@ class _BaseL1MLP(BaseEstimator, ABC):
         if fresh.validation_scores is not None and previous.validation_scores is not None:
             fresh.validation_scores = list(previous.validation_scores)
         return fresh
+
+    def _checked_penalty_factors(self, n_features):
+        """``penalty_factors`` as a float array of ``n_features`` values, or None."""
+        if self.penalty_factors is None:
+            return None
+        factors = np.asarray(self.penalty_factors, dtype=np.float64)
+        if factors.shape != (n_features,):
+            raise ValueError(
+                f"penalty_factors has shape {factors.shape} but X has {n_features} features; "
+                f"pass one factor per feature (shape ({n_features},)) or None."
+            )
+        if not np.all(np.isfinite(factors)) or np.any(factors < 0):
+            raise ValueError(
+                "penalty_factors must be finite and >= 0 (0 leaves a feature unpenalized)."
+            )
+        return factors
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -618,7 +652,12 @@ class _BaseL1MLP(BaseEstimator, ABC):
             X.dtype,
         )
         penalty = make_penalty(
-            self.l1_mode, self.alpha, self.solver, self.feature_alpha, network.coef_shapes[0]
+            self.l1_mode,
+            self.alpha,
+            self.solver,
+            self.feature_alpha,
+            network.coef_shapes[0],
+            self._checked_penalty_factors(X.shape[1]),
         )
         n_penalized = network.n_params if self.penalize_bias else network.n_weights
         params = network.pack(self.coefs_, self.intercepts_)
@@ -707,6 +746,7 @@ class L1MLPClassifier(ClassifierMixin, _BaseL1MLP):
         l1_mode="proximal",
         penalize_bias=False,
         feature_alpha=0.0,
+        penalty_factors=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -735,6 +775,7 @@ class L1MLPClassifier(ClassifierMixin, _BaseL1MLP):
             l1_mode=l1_mode,
             penalize_bias=penalize_bias,
             feature_alpha=feature_alpha,
+            penalty_factors=penalty_factors,
         )
 
     def _validate_input(self, X, y, incremental, reset):
@@ -982,6 +1023,7 @@ class L1MLPRegressor(RegressorMixin, _BaseL1MLP):
         l1_mode="proximal",
         penalize_bias=False,
         feature_alpha=0.0,
+        penalty_factors=None,
     ):
         self.loss = loss
         super().__init__(
@@ -1011,6 +1053,7 @@ class L1MLPRegressor(RegressorMixin, _BaseL1MLP):
             l1_mode=l1_mode,
             penalize_bias=penalize_bias,
             feature_alpha=feature_alpha,
+            penalty_factors=penalty_factors,
         )
 
     def _validate_input(self, X, y, incremental, reset):

@@ -7,9 +7,14 @@ when they are penalized) is::
 
 the second term a group lasso on each input feature's row of first-layer
 weights (Scardapane et al., 2017), which zeroes whole rows and so drops
-whole features. A training step calls three hooks on ``w`` (a view of the
-flat parameter vector, whose first ``n_features * n_units`` entries are
-``W1`` row by row), in this order::
+whole features. Optional per-feature factors ``c_j`` (glmnet's
+``penalty.factor``) scale both terms on row ``j`` of ``W1``: its weights pay
+``c_j * alpha * |w|`` and its group term ``c_j * feature_alpha * ||W1[j]||``;
+the adaptive lasso sets them from a first fit.
+
+A training step calls three hooks on ``w`` (a view of the flat parameter
+vector, whose first ``n_features * n_units`` entries are ``W1`` row by row),
+in this order::
 
     g = gradient of the data term          (taken before any hook)
     penalty.before_step(w, optimizer)      # may move w
@@ -22,8 +27,9 @@ the optimizer's own step size times ``alpha``: ``tau = eta * alpha`` for sgd
 and, for adam, the per-weight
 ``tau_i = alpha * learning_rate_init * sqrt(1 - beta_2**t) / (sqrt(v_i) + epsilon)``
 (``Adam.prox_scale``). The group term uses one step size per row:
-``tau_j = feature_alpha * mean_k s_jk``, ``s`` the per-weight step size (the
-same ``eta`` for every weight with sgd). When a row's adam preconditioner is
+``tau_j = feature_alpha * s_j``, ``s_j = 1 / mean_k(1 / s_jk)`` the harmonic
+mean of the row's per-weight step sizes ``s`` (``eta`` with sgd; with adam
+the step of the row's mean gradient RMS). When a row's adam preconditioner is
 uniform, a zero row then stays zero exactly when ``||m_hat_j||_2 <= feature_alpha``.
 
 Adding a mode is one class with these hooks and one line in ``L1_MODES``.
@@ -42,7 +48,11 @@ class L1Penalty:
     feature_alpha : float, default=0.0
         The strength of the group penalty on first-layer rows.
     first_layer_shape : tuple of int or None
-        ``(n_features, n_units)`` of ``W1``; needed when ``feature_alpha > 0``.
+        ``(n_features, n_units)`` of ``W1``; needed when ``feature_alpha > 0``
+        or ``penalty_factors`` is given.
+    penalty_factors : ndarray of shape (n_features,) or None
+        Each input feature's factor ``c_j`` on both terms for its row of
+        ``W1``; ``None`` means 1 for every feature.
 
     Attributes
     ----------
@@ -59,10 +69,41 @@ class L1Penalty:
     exact_zeros = False
     lbfgs_form = None
 
-    def __init__(self, alpha, feature_alpha=0.0, first_layer_shape=None):
+    def __init__(self, alpha, feature_alpha=0.0, first_layer_shape=None, penalty_factors=None):
         self.alpha = float(alpha)
         self.feature_alpha = float(feature_alpha)
         self.first_layer_shape = first_layer_shape
+        self.penalty_factors = (
+            None if penalty_factors is None else np.asarray(penalty_factors, dtype=float)
+        )
+        self._factor_cache = None
+
+    def set_strengths(self, alpha, feature_alpha, penalty_factors):
+        """Change the strengths in place (``partial_fit`` keeps the penalty's state)."""
+        self.alpha = float(alpha)
+        self.feature_alpha = float(feature_alpha)
+        self.penalty_factors = penalty_factors
+        self._factor_cache = None
+
+    def weight_alphas(self, n_penalized):
+        """Each penalized weight's L1 strength: ``alpha``, times ``c_j`` on ``W1``'s row ``j``.
+
+        A scalar when there are no factors; else an array of ``n_penalized``
+        values, built once.
+        """
+        if self.penalty_factors is None:
+            return self.alpha
+        if self._factor_cache is None or self._factor_cache.size != n_penalized:
+            factors = np.ones(n_penalized)
+            self._rows(factors)[...] = self.penalty_factors[:, None]
+            self._factor_cache = factors
+        return self.alpha * self._factor_cache
+
+    def _row_alphas(self):
+        """Each ``W1`` row's group strength ``c_j * feature_alpha``, as a column."""
+        if self.penalty_factors is None:
+            return self.feature_alpha
+        return self.feature_alpha * self.penalty_factors[:, None]
 
     def _rows(self, w):
         """``W1`` as a (n_features, n_units) view of ``w``."""
@@ -75,11 +116,18 @@ class L1Penalty:
         return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
 
     def _row_steps(self, w, optimizer):
-        """One step size per row of ``W1``: the mean of its weights' step sizes."""
+        """One step size per row of ``W1``: the harmonic mean of its weights' step sizes.
+
+        With adam that is the step of the row's mean gradient RMS,
+        ``lr_t / (mean_k sqrt(v_jk) + epsilon)``. An arithmetic mean would be
+        ruled by the row's weight with the smallest gradient (its step
+        ``lr_t / sqrt(v)`` is huge), and a row holding one such weight would
+        be wiped out in a single step.
+        """
         scale = optimizer.prox_scale(w.size)
         if np.ndim(scale) == 0:
             return scale
-        return self._rows(scale).mean(axis=1, keepdims=True)
+        return 1.0 / (1.0 / self._rows(scale)).mean(axis=1, keepdims=True)
 
     def _shrink_rows(self, w, optimizer):
         """Block soft-thresholding of ``W1``'s rows: the group term's proximal step.
@@ -88,16 +136,17 @@ class L1Penalty:
         """
         rows = self._rows(w)
         norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))[:, None]
-        tau = self.feature_alpha * self._row_steps(w, optimizer)
+        tau = self._row_alphas() * self._row_steps(w, optimizer)
         keep = np.divide(norms - tau, norms, out=np.zeros_like(norms), where=norms > 0)
         rows *= np.maximum(keep, 0)
 
     def value(self, w):
-        """The penalty ``alpha * sum |w| + feature_alpha * sum_j ||W1[j]||``."""
-        total = self.alpha * float(np.abs(w).sum())
+        """The penalty ``alpha * sum |w| + feature_alpha * sum_j ||W1[j]||`` (with factors)."""
+        total = float(np.sum(self.weight_alphas(w.size) * np.abs(w)))
         if self.feature_alpha:
             rows = self._rows(w)
-            total += self.feature_alpha * float(np.sqrt(np.einsum("ij,ij->i", rows, rows)).sum())
+            norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))[:, None]
+            total += float(np.sum(self._row_alphas() * norms))
         return total
 
     def before_step(self, w, optimizer):
@@ -115,10 +164,12 @@ class L1Penalty:
         return 0.0
 
     def _share_below_resolution(self, w, step):
+        """Share of nonzero weights for which a per-step penalty ``step * c`` is lost."""
         nonzero = w != 0
         if not self.alpha or not nonzero.any():
             return 0.0
         half_spacing = np.spacing(np.abs(w[nonzero])) / 2
+        step = step * (self.weight_alphas(w.size) / self.alpha)
         step = step[nonzero] if np.ndim(step) else step
         return float(np.mean(step < half_spacing))
 
@@ -143,9 +194,9 @@ class GradientL1(L1Penalty):
 
     def on_gradient(self, grad, w):
         if self.alpha:
-            grad += self.alpha * np.sign(w)
+            grad += self.weight_alphas(w.size) * np.sign(w)
         if self.feature_alpha:
-            self._rows(grad)[...] += self.feature_alpha * self._row_directions(self._rows(w))
+            self._rows(grad)[...] += self._row_alphas() * self._row_directions(self._rows(w))
 
 
 class ShrinkL1(L1Penalty):
@@ -165,12 +216,12 @@ class ShrinkL1(L1Penalty):
     def before_step(self, w, optimizer):
         eta = optimizer.shrink_rate
         group_shrink = (
-            eta * self.feature_alpha * self._row_directions(self._rows(w))
+            eta * self._row_alphas() * self._row_directions(self._rows(w))
             if self.feature_alpha
             else None
         )
         if self.alpha:
-            w -= (eta * self.alpha) * np.sign(w)
+            w -= (eta * self.weight_alphas(w.size)) * np.sign(w)
         if group_shrink is not None:
             self._rows(w)[...] -= group_shrink
 
@@ -195,7 +246,7 @@ class ProximalL1(L1Penalty):
 
     def after_step(self, w, optimizer):
         if self.alpha:
-            tau = self.alpha * optimizer.prox_scale(w.size)
+            tau = self.weight_alphas(w.size) * optimizer.prox_scale(w.size)
             magnitude = np.abs(w)
             magnitude -= tau
             np.maximum(magnitude, 0, out=magnitude)
@@ -224,8 +275,8 @@ class CumulativeL1(L1Penalty):
 
     exact_zeros = True
 
-    def __init__(self, alpha, feature_alpha=0.0, first_layer_shape=None):
-        super().__init__(alpha, feature_alpha, first_layer_shape)
+    def __init__(self, alpha, feature_alpha=0.0, first_layer_shape=None, penalty_factors=None):
+        super().__init__(alpha, feature_alpha, first_layer_shape, penalty_factors)
         self.total = 0.0
         self.received = None
 
@@ -233,7 +284,7 @@ class CumulativeL1(L1Penalty):
         if self.alpha:
             if self.received is None:
                 self.received = np.zeros_like(w)
-            self.total = self.total + self.alpha * optimizer.prox_scale(w.size)
+            self.total = self.total + self.weight_alphas(w.size) * optimizer.prox_scale(w.size)
             # The rule above in one form: with s = sign(w), the new weight is
             # s * max(0, |w| - (u + s * q)), and q takes what was removed.
             q = self.received
@@ -256,6 +307,37 @@ L1_MODES = {
     "proximal": ProximalL1,
     "cumulative": CumulativeL1,
 }
+
+
+def adaptive_penalty_factors(importances, power=2.0, max_factor=1e6):
+    """The adaptive lasso's per-feature factors from a first fit's importances.
+
+    ``c_j = (max_k m_k / m_j) ** power``, capped at ``max_factor``, with ``m``
+    the feature importances (Zou, 2006, with the network's importances in
+    place of the first estimate's coefficients): the most important feature
+    keeps factor 1, a feature the first fit did not use gets ``max_factor``.
+
+    Parameters
+    ----------
+    importances : ndarray of shape (n_features,)
+        Nonnegative; not all zero.
+    power : float
+        The adaptive lasso's ``gamma``; larger separates more sharply.
+    max_factor : float
+
+    Returns
+    -------
+    factors : ndarray of shape (n_features,)
+    """
+    importances = np.asarray(importances, dtype=float)
+    top = importances.max()
+    if not top > 0:
+        raise ValueError("The first fit uses no feature; adaptive factors need at least one.")
+    ratio = np.divide(
+        top, importances, out=np.full_like(importances, np.inf), where=importances > 0
+    )
+    with np.errstate(over="ignore"):
+        return np.minimum(ratio**power, max_factor)
 
 
 def check_mode(mode, solver, feature_alpha=0.0):
@@ -285,7 +367,9 @@ def check_mode(mode, solver, feature_alpha=0.0):
         )
 
 
-def make_penalty(mode, alpha, solver, feature_alpha=0.0, first_layer_shape=None):
+def make_penalty(
+    mode, alpha, solver, feature_alpha=0.0, first_layer_shape=None, penalty_factors=None
+):
     """The penalty object for ``l1_mode=mode``, checked against ``solver``."""
     check_mode(mode, solver, feature_alpha)
-    return L1_MODES[mode](alpha, feature_alpha, first_layer_shape)
+    return L1_MODES[mode](alpha, feature_alpha, first_layer_shape, penalty_factors)

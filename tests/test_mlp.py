@@ -215,6 +215,78 @@ def test_lbfgs_proximal_solves_the_lasso_exactly_on_a_linear_network(alpha, rng)
     assert network.loss_ == pytest.approx(objective, rel=1e-7)
 
 
+def test_penalty_factors_weigh_each_feature_like_lasso_on_rescaled_columns(rng):
+    # Penalty sum_j c_j |w_j| on X equals the plain Lasso on X / c, whose
+    # coefficients are c_j w_j: glmnet's penalty.factor.
+    X = rng.normal(size=(100, 6))
+    y = X[:, :3] @ [2.0, -1.0, 0.5] + 0.3 * rng.normal(size=100)
+    factors = np.array([0.5, 4.0, 1.0, 2.0, 1.0, 0.0])
+    alpha = 0.1
+    network = L1MLPRegressor(
+        hidden_layer_sizes=(),
+        activation="identity",
+        solver="lbfgs",
+        l1_mode="proximal",
+        alpha=alpha,
+        penalty_factors=factors,
+        tol=1e-14,
+        max_iter=10_000,
+        random_state=0,
+    ).fit(X, y)
+    # Lasso cannot leave one coefficient free, so compare on the penalized columns
+    # with the unpenalized one's contribution taken out.
+    free = network.coefs_[0][5, 0]
+    penalized = factors > 0
+    lasso = Lasso(alpha=alpha, tol=1e-15, max_iter=100_000).fit(
+        X[:, penalized] / factors[penalized], y - free * X[:, 5]
+    )
+    expected = lasso.coef_ / factors[penalized]
+    np.testing.assert_allclose(network.coefs_[0][penalized, 0], expected, atol=1e-6)
+    np.testing.assert_array_equal(network.coefs_[0][penalized, 0] == 0, lasso.coef_ == 0)
+    assert np.any(lasso.coef_ == 0)
+    # Unweighted, the factor-4 feature would keep far more of its -1.
+    plain = Lasso(alpha=alpha).fit(X, y)
+    assert abs(expected[1]) < abs(plain.coef_[1]) - 0.2
+    assert free != 0.0
+
+
+@pytest.mark.parametrize(
+    "factors, message",
+    [
+        (np.ones(3), "shape \\(3,\\) but X has 8 features"),
+        (np.r_[np.ones(7), -1.0], "finite and >= 0"),
+        (np.r_[np.ones(7), np.nan], "finite and >= 0"),
+    ],
+)
+def test_bad_penalty_factors_say_what_to_pass(regression, factors, message):
+    X, y = regression
+    model = L1MLPRegressor(hidden_layer_sizes=(4,), max_iter=5, random_state=0).fit(X, y)
+    before = [c.copy() for c in model.coefs_]
+    with pytest.raises(ValueError, match=message):
+        model.set_params(penalty_factors=factors).fit(X, y)
+    for kept, coef in zip(before, model.coefs_, strict=True):
+        np.testing.assert_array_equal(kept, coef)
+
+
+@pytest.mark.parametrize("mode", ["proximal", "cumulative"])
+def test_a_large_penalty_factor_drops_its_feature(regression, mode):
+    X, y = regression
+    factors = np.ones(X.shape[1])
+    factors[[0, 1]] = 1e4
+    model = L1MLPRegressor(
+        hidden_layer_sizes=(8,),
+        alpha=1e-3,
+        feature_alpha=1e-2,
+        l1_mode=mode,
+        penalty_factors=factors,
+        max_iter=50,
+        random_state=0,
+    ).fit(X, y)
+    importances = model.feature_importances_
+    assert importances[0] == 0.0 and importances[1] == 0.0
+    assert np.count_nonzero(importances[2:]) >= 3
+
+
 def test_lbfgs_proximal_leaves_exact_zeros_in_a_network(cancer):
     X, y = cancer
     model = L1MLPClassifier(

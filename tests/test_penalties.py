@@ -269,3 +269,21 @@ def test_adam_zero_row_stays_zero_exactly_when_m_hat_norm_within_feature_alpha(r
         stays = row_m_hat <= FEATURE_ALPHA
         assert stays.any() and (~stays).any()
         np.testing.assert_array_equal(np.all(w.reshape(SHAPE) == 0, axis=1), stays)
+
+
+def test_adam_row_threshold_is_not_ruled_by_one_tiny_gradient(rng):
+    # One weight per row with a near-zero gradient has a huge Adam step;
+    # the row's threshold uses the harmonic mean of the steps, so it stays
+    # about feature_alpha * lr_t / RMS and the rows survive.
+    penalty = make_penalty("proximal", 0.0, "adam", 1e-5, SHAPE)
+    optimizer = _adam()
+    w = np.ones(50)
+    g = np.full(50, 0.1)
+    g[::10] = 1e-12
+    optimizer.step(w, g)
+    before = w.copy()
+    penalty.after_step(w, optimizer)
+    steps = optimizer.prox_scale(50)[:50].reshape(SHAPE)
+    harmonic = 1.0 / (1.0 / steps).mean(axis=1, keepdims=True)
+    np.testing.assert_allclose(w, _block_threshold(before, 1e-5 * harmonic), rtol=1e-13)
+    assert np.all(np.linalg.norm(w[:50].reshape(SHAPE), axis=1) > 0.9)
