@@ -6,6 +6,7 @@ how the L1 penalty is applied, and whose proximal and cumulative modes give
 weights that are exactly zero.
 """
 
+from ._cv import L1MLPClassifierCV, L1MLPRegressorCV
 from ._mlp import L1MLPClassifier, L1MLPRegressor
 from ._path import PathPoint, alpha_max, l1_path
 
@@ -13,7 +14,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "L1MLPClassifier",
+    "L1MLPClassifierCV",
     "L1MLPRegressor",
+    "L1MLPRegressorCV",
     "PathPoint",
     "alpha_max",
     "l1_path",

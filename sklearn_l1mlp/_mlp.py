@@ -982,7 +982,7 @@ class L1MLPRegressor(RegressorMixin, _BaseL1MLP):
     >>> X = rng.normal(size=(200, 5))
     >>> y = X[:, 0] - 2 * X[:, 1]
     >>> reg = L1MLPRegressor(hidden_layer_sizes=(), solver="sgd", momentum=0,
-    ...                      learning_rate_init=0.05, alpha=0.01, max_iter=500,
+    ...                      learning_rate_init=0.05, alpha=0.02, max_iter=500,
     ...                      random_state=0).fit(X, y)
     >>> (reg.coefs_[0][2:] == 0).all()
     np.True_

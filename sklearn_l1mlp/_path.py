@@ -316,7 +316,10 @@ def _relaxed_refit(point, estimator, direction, value, X, y, sample_weight, X_va
         point.relaxed_features = point.features
         point.relaxed_validation_score = point.validation_score
         return
-    relaxed = _set_penalty(clone(estimator).set_params(warm_start=False), value, direction)
+    # The refit sees only the point's columns: per-feature factors no longer apply.
+    relaxed = _set_penalty(
+        clone(estimator).set_params(warm_start=False, penalty_factors=None), value, direction
+    )
     _fit_quietly(relaxed, _columns(X, point.features), y, sample_weight)
     point.relaxed_features = point.features[np.flatnonzero(relaxed.feature_importances_)]
     if X_val is not None and y_val is not None:

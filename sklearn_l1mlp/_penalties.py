@@ -309,7 +309,7 @@ L1_MODES = {
 }
 
 
-def adaptive_penalty_factors(importances, power=2.0, max_factor=1e6):
+def adaptive_penalty_factors(importances, power=1.0, max_factor=1e6):
     """The adaptive lasso's per-feature factors from a first fit's importances.
 
     ``c_j = (max_k m_k / m_j) ** power``, capped at ``max_factor``, with ``m``

@@ -70,3 +70,14 @@ def test_tables_cover_every_mode():
     sgd_table, adam_table = _tables()
     assert {mode for mode, _ in sgd_table} == set(L1_MODES) == {m for m, _ in adam_table}
     assert len(sgd_table) == 2 * len(L1_MODES)
+
+
+@pytest.mark.parametrize(
+    "module", ["sklearn_l1mlp._mlp", "sklearn_l1mlp._cv", "sklearn_l1mlp._path"]
+)
+def test_docstring_examples_run_and_print_what_they_show(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0

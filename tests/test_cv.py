@@ -1,0 +1,242 @@
+"""L1MLPRegressorCV and L1MLPClassifierCV: recovery, the selection rule, the API."""
+
+import numpy as np
+import pytest
+from scipy.stats import spearmanr
+from sklearn.base import clone
+from sklearn.feature_selection import SelectFromModel
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+
+from sklearn_l1mlp import L1MLPClassifier, L1MLPClassifierCV, L1MLPRegressor, L1MLPRegressorCV
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+NETWORK = dict(hidden_layer_sizes=(32,), learning_rate_init=0.01, max_iter=500, random_state=0)
+
+
+def _nonlinear_regression(n_samples, n_features, seed):
+    """y depends on 5 features through sin, a product, a square and an absolute value."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_samples, n_features))
+    y = (
+        np.sin(2 * X[:, 0])
+        + X[:, 1] * X[:, 2]
+        + X[:, 3] ** 2
+        - np.abs(X[:, 4])
+        + 0.1 * rng.normal(size=n_samples)
+    )
+    return X, y, 5
+
+
+def _xor(n_samples, n_features, seed):
+    """The sign of x0 * x1: no linear model does better than chance."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_samples, n_features))
+    return X, (X[:, 0] * X[:, 1] > 0).astype(int), 2
+
+
+TASKS = {
+    "5 of 50": (_nonlinear_regression, 600, 50, L1MLPRegressor, L1MLPRegressorCV),
+    "5 of 200": (_nonlinear_regression, 1000, 200, L1MLPRegressor, L1MLPRegressorCV),
+    "xor, 2 of 20": (_xor, 600, 20, L1MLPClassifier, L1MLPClassifierCV),
+}
+
+
+def _cv_model(network_class, cv_class, **params):
+    template = network_class(alpha=0.03, feature_alpha=1.0, **NETWORK)
+    return cv_class(template, cv=3, **params)
+
+
+@pytest.fixture(scope="module", params=list(TASKS))
+def recovery(request):
+    make_task, n_samples, n_features, network_class, cv_class = TASKS[request.param]
+    X, y, n_informative = make_task(n_samples, n_features, seed=0)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    model = _cv_model(network_class, cv_class).fit(X_train, y_train)
+    oracle = network_class(alpha=1e-3, **NETWORK).fit(X_train[:, :n_informative], y_train)
+    return {
+        "model": model,
+        "score": model.score(X_test, y_test),
+        "oracle_score": oracle.score(X_test[:, :n_informative], y_test),
+        "n_informative": n_informative,
+        "data": (X_train, X_test, y_train, y_test),
+        "classes": (network_class, cv_class),
+    }
+
+
+def test_cv_estimator_recovers_the_informative_features(recovery):
+    selected = set(np.flatnonzero(recovery["model"].support_))
+    informative = set(range(recovery["n_informative"]))
+    f1 = 2 * len(selected & informative) / (len(selected) + len(informative))
+    assert f1 >= 0.8, sorted(selected)
+    assert recovery["score"] >= recovery["oracle_score"] - 0.03
+
+
+def test_a_linear_model_cannot_do_what_the_cv_estimator_does(recovery):
+    X_train, X_test, y_train, y_test = recovery["data"]
+    linear = LinearRegression() if recovery["n_informative"] == 5 else LogisticRegression()
+    assert linear.fit(X_train, y_train).score(X_test, y_test) < recovery["score"] - 0.3
+
+
+def test_features_grow_as_alpha_falls_along_every_fold_path(recovery):
+    results = recovery["model"].cv_results_
+    alphas = results["alpha"]
+    assert np.all(np.diff(alphas) < 0)  # largest first
+    n_folds = 3
+    for fold in range(n_folds):
+        counts = results[f"split{fold}_n_features"]
+        # Allow wiggles of one feature; assert the trend.
+        assert np.all(np.diff(counts) >= -1), counts
+        assert counts[-1] >= counts[0]
+        if counts[-1] > counts[0]:
+            assert spearmanr(alphas, counts).statistic < 0
+
+
+def test_the_choice_is_the_sparsest_point_within_tolerance_of_the_best(recovery):
+    model = recovery["model"]
+    mean = model.cv_results_["mean_test_score"]
+    within = np.flatnonzero(mean >= mean.max() - model.score_tolerance)
+    assert model.best_index_ == within[0]
+    assert model.best_score_ == mean[model.best_index_]
+    assert model.alpha_ == pytest.approx(model.cv_results_["alpha"][model.best_index_])
+    assert model.alpha_ == pytest.approx(0.03 * model.feature_alpha_)
+    # The mean is the mean over the folds' scores.
+    folds = np.array([model.cv_results_[f"split{k}_test_score"] for k in range(3)])
+    np.testing.assert_allclose(mean, folds.mean(axis=0))
+    assert model.cv_results_["rank_test_score"][np.argmax(mean)] == 1
+
+
+def test_fitted_attributes_describe_the_final_model(recovery):
+    model = recovery["model"]
+    X_train, X_test, _, _ = recovery["data"]
+    n_features = X_train.shape[1]
+    assert model.n_features_in_ == n_features
+    assert model.support_.shape == (n_features,) and model.support_.dtype == bool
+    assert model.n_features_selected_ == model.support_.sum()
+    np.testing.assert_array_equal(model.feature_importances_ > 0, model.support_)
+    assert model.coefs_[0].shape == (n_features, 32)
+    np.testing.assert_array_equal(np.any(model.coefs_[0] != 0, axis=1)[~model.support_], False)
+    # The final model reads only its columns; predictions match it exactly.
+    columns = model.columns_read_
+    np.testing.assert_array_equal(
+        model.predict(X_test), model.estimator_.predict(X_test[:, columns])
+    )
+    assert model.estimator_.n_features_in_ == columns.size
+
+
+def test_selection_does_not_move_with_a_higher_tolerance_downward():
+    X, y, _ = _nonlinear_regression(300, 10, seed=0)
+    strict = _cv_model(L1MLPRegressor, L1MLPRegressorCV, score_tolerance=0.0, n_alphas=6)
+    loose = clone(strict).set_params(score_tolerance=0.2)
+    strict.fit(X, y)
+    loose.fit(X, y)
+    np.testing.assert_allclose(
+        strict.cv_results_["mean_test_score"], loose.cv_results_["mean_test_score"]
+    )
+    assert strict.best_index_ == np.argmax(strict.cv_results_["mean_test_score"])
+    assert loose.best_index_ <= strict.best_index_  # sparser or the same
+
+
+@pytest.fixture(scope="module")
+def small_regression():
+    X, y, _ = _nonlinear_regression(300, 10, seed=1)
+    return X, y
+
+
+def _small(**params):
+    template = L1MLPRegressor(
+        hidden_layer_sizes=(16,),
+        alpha=0.03,
+        feature_alpha=1.0,
+        learning_rate_init=0.01,
+        max_iter=200,
+        random_state=0,
+    )
+    return L1MLPRegressorCV(template, cv=3, n_alphas=5, **params)
+
+
+def test_parallel_folds_give_the_local_result(small_regression):
+    X, y = small_regression
+    local = _small(n_jobs=1).fit(X, y)
+    parallel = _small(n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(
+        local.cv_results_["mean_test_score"], parallel.cv_results_["mean_test_score"]
+    )
+    np.testing.assert_array_equal(local.predict(X), parallel.predict(X))
+
+
+def test_works_in_select_from_model_and_pipeline(small_regression):
+    X, y = small_regression
+    selector = SelectFromModel(_small(), threshold=1e-12)
+    pipeline = make_pipeline(selector, LinearRegression()).fit(X, y)
+    fitted = pipeline[0].estimator_
+    np.testing.assert_array_equal(pipeline[0].get_support(), fitted.support_)
+    assert pipeline.predict(X).shape == (300,)
+
+
+def test_explicit_alphas_and_no_adaptive_step(small_regression):
+    X, y = small_regression
+    model = _small(alphas=[1e-3, 1e-1, 1e-2], adaptive=False).fit(X, y)
+    # As in l1_path, a value is alpha itself; feature_alpha keeps the template's mix.
+    np.testing.assert_allclose(model.alphas_, [1e-1, 1e-2, 1e-3])
+    np.testing.assert_allclose(
+        model.cv_results_["feature_alpha"], np.array([1e-1, 1e-2, 1e-3]) / 0.03
+    )
+
+
+def test_no_feature_selected_gives_a_constant_model(small_regression):
+    X, y = small_regression
+    model = _small(alphas=[1e3]).fit(X, y)
+    assert model.n_features_selected_ == 0 and model.columns_read_.size == 0
+    np.testing.assert_allclose(model.predict(X), y.mean())
+    assert model.coefs_ is None
+    np.testing.assert_array_equal(model.feature_importances_, 0.0)
+
+
+def test_classifier_cv_has_classes_and_probabilities():
+    X, y, _ = _xor(300, 6, seed=0)
+    labels = np.array(["no", "yes"])[y]
+    template = L1MLPClassifier(
+        hidden_layer_sizes=(16,),
+        alpha=0.03,
+        feature_alpha=1.0,
+        learning_rate_init=0.01,
+        max_iter=200,
+        random_state=0,
+    )
+    model = L1MLPClassifierCV(template, cv=3, n_alphas=4).fit(X, labels)
+    np.testing.assert_array_equal(model.classes_, ["no", "yes"])
+    proba = model.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(model.predict(X), model.classes_[proba.argmax(axis=1)])
+    np.testing.assert_allclose(model.predict_log_proba(X), np.log(proba))
+
+
+def test_pandas_input_keeps_feature_names(small_regression):
+    pd = pytest.importorskip("pandas")
+    X, y = small_regression
+    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+    model = _small().fit(frame, y)
+    np.testing.assert_array_equal(model.feature_names_in_, frame.columns)
+    np.testing.assert_allclose(model.predict(frame), _small().fit(X, y).predict(X))
+
+
+def test_a_failed_fit_leaves_the_fitted_model_as_it_was(small_regression):
+    X, y = small_regression
+    model = _small().fit(X, y)
+    before = dict(model.__dict__)
+    bad_y = y.copy()
+    bad_y[0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        model.fit(X, bad_y)
+    assert model.__dict__.keys() == before.keys()
+    for name, value in before.items():
+        assert model.__dict__[name] is value
+
+
+def test_wrong_estimator_type_is_a_clear_error(small_regression):
+    X, y = small_regression
+    with pytest.raises(TypeError, match="needs an L1MLPRegressor as estimator"):
+        L1MLPRegressorCV(L1MLPClassifier()).fit(X, y)
