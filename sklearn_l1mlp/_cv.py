@@ -306,7 +306,8 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         -------
         y : ndarray
         """
-        return self.estimator_.predict(self._selected(X))
+        X = self._selected(X)
+        return self.estimator_.predict(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -577,7 +578,8 @@ class L1MLPClassifierCV(ClassifierMixin, _BaseL1MLPCV):
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        return self.estimator_.predict_proba(self._selected(X))
+        X = self._selected(X)
+        return self.estimator_.predict_proba(X)
 
     def predict_log_proba(self, X):
         """Logarithm of ``predict_proba(X)``.
