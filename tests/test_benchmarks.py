@@ -36,7 +36,12 @@ def test_feature_selection_benchmark_prints_every_contestant(capsys):
     results = bench["main"](["--quick"])
     rows = results["tiny 5 of 10", 0]
     labels = [row[0] for row in rows]
-    assert labels == ["L1MLP*CV (ours)", "linear L1 CV", "oracle (true features)"]
+    assert labels == [
+        "L1MLP*CV (ours)",
+        "ours, adaptive=False",
+        "linear L1 CV",
+        "oracle (true features)",
+    ]
     for _, score, n_selected, precision, recall, f1, seconds in rows:
         assert 0 <= n_selected <= 10 and seconds >= 0
         assert 0 <= precision <= 1 and 0 <= recall <= 1 and 0 <= f1 <= 1

