@@ -72,6 +72,8 @@ def test_tables_cover_every_mode():
     assert len(sgd_table) == 2 * len(L1_MODES)
 
 
+# The classifier's example stops at its max_iter on purpose.
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize(
     "module", ["sklearn_l1mlp._mlp", "sklearn_l1mlp._cv", "sklearn_l1mlp._path"]
 )
