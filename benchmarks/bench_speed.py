@@ -13,7 +13,8 @@ in interleaved rounds (the order rotates each round), one thread each
 (threadpoolctl, torch.set_num_threads), and prints each contestant's median
 epoch time as a ratio to scikit-learn's, beside the issue's target. Peak
 memory is the rise of the resident set's peak during one fit, each measured
-in a fresh subprocess whose peak is reset just before the fit (Linux). It is
+in a fresh subprocess, after a warm-up fit on 500 rows, whose peak is reset
+just before the fit (Linux). It is
 a benchmark, not a test: nothing here runs in CI.
 
 Run: python benchmarks/bench_speed.py [--quick] [--rounds R] [--epochs E]
@@ -206,6 +207,12 @@ def _memory_child(name, contestant, epochs, folder):
     y = np.load(Path(folder) / f"{name}_y.npy")
     _pin_threads()
     fit = contestants(name, epochs)[contestant]
+    # A warm-up fit on a few rows first, for every contestant alike, so that
+    # one-off costs (code pages of kernels used for the first time, lazy
+    # imports) are not counted as the fit's memory.
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(X[:500], y[:500])
     # Writing 5 to clear_refs resets the peak (VmHWM) to the current size, so
     # the peak read after the fit is the fit's own, whatever the imports did.
     Path("/proc/self/clear_refs").write_text("5")

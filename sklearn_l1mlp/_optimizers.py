@@ -8,13 +8,29 @@ The update rules and hyperparameters are scikit-learn's (``MLPClassifier``'s
 tells the penalties two step sizes:
 
 * ``shrink_rate``: the scalar ``eta`` of ``l1_mode="shrink"``;
-* ``prox_scale(n)``: the per-weight step size ``tau / alpha`` of the proximal
-  and cumulative modes for the first ``n`` parameters.
+* ``prox_scale(n, scale, out)``: ``scale`` times the per-weight step size
+  ``tau / alpha`` of the proximal and cumulative modes for the first ``n``
+  parameters (a scalar for sgd);
+* ``scratch(n)``: a work buffer the penalties may use between steps.
 """
 
 import math
 
 import numpy as np
+from scipy.linalg import blas
+
+
+def _axpy(x, y, a):
+    """``y += a * x`` in place, in one pass (BLAS axpy) where the arrays allow it."""
+    if x.dtype == y.dtype and x.dtype in (np.float32, np.float64) and y.flags.c_contiguous:
+        axpy = blas.daxpy if x.dtype == np.float64 else blas.saxpy
+        result = axpy(x, y, a=a)
+        if result is y or np.shares_memory(result, y):
+            return y
+        y[...] = result
+        return y
+    y += a * x
+    return y
 
 
 class _Buffers:
@@ -37,6 +53,10 @@ class _Buffers:
             shape, dtype = state[name]
             state[name] = np.zeros(shape, dtype=dtype)
         self.__dict__.update(state)
+
+    def scratch(self, n):
+        """A work buffer of ``n`` entries, free between steps (the next step overwrites it)."""
+        return self._scratch[:n]
 
 
 class SGD(_Buffers):
@@ -100,9 +120,12 @@ class SGD(_Buffers):
         """``eta``: the schedule's current learning rate."""
         return self.learning_rate
 
-    def prox_scale(self, n):
-        """Step size of the first ``n`` parameters: ``eta``, the same for all."""
-        return self.learning_rate
+    def prox_scale(self, n, scale=1.0, out=None):
+        """``scale`` times the step size of the first ``n`` parameters: ``scale * eta``.
+
+        A scalar, the same for all (``out`` is not used).
+        """
+        return scale * self.learning_rate
 
     def end_epoch(self, n_samples_seen):
         """Advance the invscaling schedule to ``n_samples_seen`` samples."""
@@ -166,18 +189,18 @@ class Adam(_Buffers):
         self.t += 1
         m, v, denominator = self.first_moment, self.second_moment, self._denominator
         scratch = self._scratch
+        # Nine passes over the parameters: scaling then BLAS axpy (y += a*x)
+        # fuses each "decay, then add a multiple" into two.
         m *= self.beta_1
-        m += np.multiply(grad, 1 - self.beta_1, out=scratch)
+        _axpy(grad, m, 1 - self.beta_1)
         v *= self.beta_2
         np.multiply(grad, grad, out=scratch)
-        scratch *= 1 - self.beta_2
-        v += scratch
+        _axpy(scratch, v, 1 - self.beta_2)
         np.sqrt(v, out=denominator)
         denominator += self.epsilon
         bias_correction = math.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
         np.divide(m, denominator, out=scratch)
-        scratch *= self.learning_rate_init * bias_correction
-        params -= scratch
+        _axpy(scratch, params, -self.learning_rate_init * bias_correction)
 
     @property
     def shrink_rate(self):
@@ -189,13 +212,16 @@ class Adam(_Buffers):
         """Bias-corrected first moment ``m_hat = m / (1 - beta_1**t)``."""
         return self.first_moment / (1 - self.beta_1**self.t)
 
-    def prox_scale(self, n):
-        """Per-weight step size of the first ``n`` parameters after the last step.
+    def prox_scale(self, n, scale=1.0, out=None):
+        """``scale`` times the per-weight step size of the first ``n`` parameters.
 
-        ``learning_rate_init * sqrt(1 - beta_2**t) / (sqrt(v) + epsilon)``.
+        ``scale * learning_rate_init * sqrt(1 - beta_2**t) / (sqrt(v) + epsilon)``,
+        after the last step; written into ``out`` when given (``scratch(n)``
+        spares the penalties an allocation per batch).
         """
         # math.sqrt keeps a Python float, which does not upcast float32 arrays.
-        return self.learning_rate_init * math.sqrt(1 - self.beta_2**self.t) / self._denominator[:n]
+        numerator = scale * self.learning_rate_init * math.sqrt(1 - self.beta_2**self.t)
+        return np.divide(numerator, self._denominator[:n], out=out)
 
     def end_epoch(self, n_samples_seen):
         """Adam has no schedule: nothing changes at an epoch's end."""
