@@ -65,7 +65,25 @@ def test_fit_regression_with_cv(spend, capsys):
     assert main(["fit", str(spend), "--target", "spend", "--cv", "--max-iter", "200"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("regression") and "cross-validation" in out
+    assert "feature_alpha=" in out
     assert float(out.split("held-out R^2: ")[1].split()[0]) > 0.9
+
+
+def test_cv_drops_the_columns_the_target_does_not_depend_on(spend, tmp_path, capsys):
+    frame = pd.read_csv(spend)
+    rng = np.random.RandomState(2)
+    frame["noise1"], frame["noise2"] = rng.normal(size=(2, len(frame)))
+    noisy = tmp_path / "noisy.csv"
+    frame.to_csv(noisy, index=False)
+    assert main(["fit", str(noisy), "--target", "spend", "--cv"]) == 0
+    out = capsys.readouterr().out
+    assert "columns used: 2 of 4" in out
+    assert "columns not used: noise1, noise2" in out
+
+
+def test_cv_needs_a_mode_with_exact_zeros(spend, capsys):
+    assert main(["fit", str(spend), "--target", "spend", "--cv", "--mode", "gradient"]) != 0
+    assert "--mode proximal or cumulative" in capsys.readouterr().err
 
 
 def test_predict_without_target_prints_one_prediction_per_row(shop, tmp_path, capsys):
