@@ -120,6 +120,15 @@ class TrainingState:
         """An independent deep copy, so a failed call can leave this one intact."""
         return copy.deepcopy(self)
 
+    def bookkeeping(self):
+        """A copy of the record (counters, curves, bests), without optimizer or penalty.
+
+        What the Ctrl-C checkpoint keeps: copying the optimizer's moments too
+        would hold two more copies of the parameters for the whole fit.
+        """
+        record = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "penalty")}
+        return copy.deepcopy(record)
+
     def record(self, loss, validation_score, tol):
         """Record an epoch; return True when it improved the best by more than ``tol``.
 
@@ -181,10 +190,13 @@ def _batch_penalized_step(network, params, grad, state, X_batch, Y_batch, sw_bat
     penalty, optimizer = state.penalty, state.optimizer
     data_value, _ = network.loss_and_gradient(params, X_batch, Y_batch, sw_batch, grad)
     objective = data_value + penalty.value(weights)
-    penalty.before_step(weights, optimizer)
-    penalty.on_gradient(weight_grad, weights)
+    # Free memory for the hooks: the optimizer's scratch until its step, the
+    # spent gradient after it.
+    scratch = optimizer.scratch(n_penalized)
+    penalty.before_step(weights, optimizer, scratch)
+    penalty.on_gradient(weight_grad, weights, scratch)
     optimizer.step(params, grad)
-    penalty.after_step(weights, optimizer)
+    penalty.after_step(weights, optimizer, weight_grad)
     return objective
 
 
@@ -258,7 +270,8 @@ def train_stochastic(
         progress is judged on it and the best parameters seen are returned.
     keep_last_epoch_on_interrupt : bool
         On KeyboardInterrupt, return the last completed epoch's parameters
-        and state instead of raising (a plain ``fit``).
+        and record (``TrainingState.bookkeeping``) instead of raising (a
+        plain ``fit``); the optimizer and penalty keep the partial epoch.
     verbose : bool
         Print one line per epoch.
 
@@ -333,18 +346,23 @@ def train_stochastic(
                 # Drop the previous checkpoint before copying, so that only one
                 # is ever alive: the copy is the size of the optimizer's state.
                 checkpoint = None
-                checkpoint = (params.copy(), state.copy(), n_iter)
+                checkpoint = (params.copy(), state.bookkeeping(), n_iter)
     except KeyboardInterrupt:
         if not keep_last_epoch_on_interrupt or checkpoint is None:
             raise
-        saved_params, saved_state, n_iter = checkpoint
+        saved_params, saved_record, n_iter = checkpoint
         params[...] = saved_params
-        state.__dict__.update(saved_state.__dict__)
+        # The weights and the record go back to the last completed epoch; the
+        # optimizer's moments and the penalty's account keep the interrupted
+        # epoch's steps (a later partial_fit continues from them).
+        state.__dict__.update(saved_record)
         return StochasticResult(
             best_params if best_params is not None else params, n_iter, False, interrupted=True
         )
     final = best_params if best_params is not None else params
     lost = state.penalty.lost_to_rounding(params[: state.n_penalized], state.optimizer)
+    # The fitted model keeps the optimizer's state, not its work buffers.
+    state.optimizer.release_buffers()
     return StochasticResult(final, n_iter, converged, lost_to_rounding=lost)
 
 

@@ -34,10 +34,11 @@ def _axpy(x, y, a):
 
 
 class _Buffers:
-    """Leaves work buffers out of copies and pickles; they are rebuilt empty.
+    """Leaves work buffers out of copies and pickles; they are rebuilt on first use.
 
     The buffers hold nothing between steps that a step does not recompute,
-    so a checkpoint or a pickled model needs only the real state.
+    so a checkpoint or a pickled model needs only the real state, and a copy
+    that is never stepped (the checkpoint of the last epoch) never holds them.
     """
 
     _buffer_names = ("_scratch",)
@@ -45,18 +46,27 @@ class _Buffers:
     def __getstate__(self):
         state = dict(self.__dict__)
         for name in self._buffer_names:
-            state[name] = state[name].shape, state[name].dtype
+            state[name] = None
         return state
 
-    def __setstate__(self, state):
-        for name in self._buffer_names:
-            shape, dtype = state[name]
-            state[name] = np.zeros(shape, dtype=dtype)
-        self.__dict__.update(state)
+    def _state_like(self):
+        """An array of the parameters' shape and dtype (part of the real state)."""
+        raise NotImplementedError
+
+    def _ensure_buffers(self):
+        if self._scratch is None:
+            for name in self._buffer_names:
+                setattr(self, name, np.zeros_like(self._state_like()))
 
     def scratch(self, n):
         """A work buffer of ``n`` entries, free between steps (the next step overwrites it)."""
+        self._ensure_buffers()
         return self._scratch[:n]
+
+    def release_buffers(self):
+        """Free the work buffers (a fitted model keeps only the real state)."""
+        for name in self._buffer_names:
+            setattr(self, name, None)
 
 
 class SGD(_Buffers):
@@ -105,6 +115,7 @@ class SGD(_Buffers):
 
     def step(self, params, grad):
         """Update ``params`` in place from the gradient ``grad``."""
+        self._ensure_buffers()
         eta, velocity, scratch = self.learning_rate, self.velocity, self._scratch
         step = np.multiply(grad, eta, out=scratch)
         velocity *= self.momentum
@@ -114,6 +125,9 @@ class SGD(_Buffers):
             params += np.multiply(velocity, self.momentum, out=scratch)
         else:
             params += velocity
+
+    def _state_like(self):
+        return self.velocity
 
     @property
     def shrink_rate(self):
@@ -168,9 +182,6 @@ class Adam(_Buffers):
     learning_rate_init, beta_1, beta_2, epsilon : float
     """
 
-    # The denominator is recomputed from the second moment at every step.
-    _buffer_names = ("_scratch", "_denominator")
-
     def __init__(
         self, n_params, dtype, learning_rate_init=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8
     ):
@@ -181,26 +192,30 @@ class Adam(_Buffers):
         self.t = 0
         self.first_moment = np.zeros(n_params, dtype=dtype)
         self.second_moment = np.zeros(n_params, dtype=dtype)
-        self._denominator = np.zeros(n_params, dtype=dtype)
         self._scratch = np.empty(n_params, dtype=dtype)
 
     def step(self, params, grad):
         """Update ``params`` in place from the gradient ``grad``."""
         self.t += 1
-        m, v, denominator = self.first_moment, self.second_moment, self._denominator
-        scratch = self._scratch
+        self._ensure_buffers()
+        m, v, scratch = self.first_moment, self.second_moment, self._scratch
         # Nine passes over the parameters: scaling then BLAS axpy (y += a*x)
-        # fuses each "decay, then add a multiple" into two.
+        # fuses each "decay, then add a multiple" into two. The denominator
+        # lives in the scratch buffer only: keeping it would cost one more
+        # copy of the parameters for the whole fit.
         m *= self.beta_1
         _axpy(grad, m, 1 - self.beta_1)
         v *= self.beta_2
         np.multiply(grad, grad, out=scratch)
         _axpy(scratch, v, 1 - self.beta_2)
-        np.sqrt(v, out=denominator)
-        denominator += self.epsilon
+        np.sqrt(v, out=scratch)
+        scratch += self.epsilon
         bias_correction = math.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
-        np.divide(m, denominator, out=scratch)
+        np.divide(m, scratch, out=scratch)
         _axpy(scratch, params, -self.learning_rate_init * bias_correction)
+
+    def _state_like(self):
+        return self.first_moment
 
     @property
     def shrink_rate(self):
@@ -221,7 +236,9 @@ class Adam(_Buffers):
         """
         # math.sqrt keeps a Python float, which does not upcast float32 arrays.
         numerator = scale * self.learning_rate_init * math.sqrt(1 - self.beta_2**self.t)
-        return np.divide(numerator, self._denominator[:n], out=out)
+        denominator = np.sqrt(self.second_moment[:n], out=out)
+        denominator += self.epsilon
+        return np.divide(numerator, denominator, out=denominator)
 
     def end_epoch(self, n_samples_seen):
         """Adam has no schedule: nothing changes at an epoch's end."""

@@ -17,10 +17,14 @@ vector, whose first ``n_features * n_units`` entries are ``W1`` row by row),
 in this order::
 
     g = gradient of the data term          (taken before any hook)
-    penalty.before_step(w, optimizer)      # may move w
-    penalty.on_gradient(g, w)              # may change g
+    penalty.before_step(w, optimizer, work)      # may move w
+    penalty.on_gradient(g, w, work)              # may change g
     optimizer.step(params, g)
-    penalty.after_step(w, optimizer)       # may move w
+    penalty.after_step(w, optimizer, work)       # may move w
+
+``work``, when given, is a buffer of ``w``'s size that is free at that
+moment (the engine passes the optimizer's scratch before the step and the
+spent gradient after it), so that a hook needs no new array per batch.
 
 ``sign(0) = 0`` throughout, and a zero row's unit direction is 0. ``tau`` is
 the optimizer's own step size times ``alpha``: ``tau = eta * alpha`` for sgd
@@ -37,6 +41,9 @@ Adding a mode is one class with these hooks and one line in ``L1_MODES``.
 
 import numpy as np
 from scipy.linalg import blas
+
+#: Entries per chunk of ``_share_below_resolution``'s temporaries.
+_CHUNK = 1 << 13
 
 
 def _abs_sum(w):
@@ -173,7 +180,7 @@ class L1Penalty:
             total += float(np.sum(self._row_alphas() * norms))
         return total
 
-    def before_step(self, w, optimizer):
+    def before_step(self, w, optimizer, work=None):
         """Called before the optimizer's step, after the gradient is taken."""
 
     def lost_to_rounding(self, w, optimizer):
@@ -188,20 +195,43 @@ class L1Penalty:
         return 0.0
 
     def _share_below_resolution(self, w, step):
-        """Share of nonzero weights for which a per-step penalty ``step * c`` is lost."""
-        nonzero = w != 0
-        if not self.alpha or not nonzero.any():
-            return 0.0
-        half_spacing = np.spacing(np.abs(w[nonzero])) / 2
-        step = step * (self.weight_alphas(w.size) / self.alpha)
-        step = step[nonzero] if np.ndim(step) else step
-        return float(np.mean(step < half_spacing))
+        """Share of nonzero weights for which a per-step penalty ``step * c`` is lost.
 
-    def on_gradient(self, grad, w):
+        Computed in chunks, so that its temporaries stay small beside the
+        training state still alive when it runs.
+        """
+        if not self.alpha:
+            return 0.0
+        factors = None if self.penalty_factors is None else self.weight_alphas(w.size) / self.alpha
+        n_lost = n_nonzero = 0
+        for start in range(0, w.size, _CHUNK):
+            chunk = slice(start, start + _CHUNK)
+            nonzero = w[chunk] != 0
+            if not nonzero.any():
+                continue
+            half_spacing = np.spacing(np.abs(w[chunk][nonzero])) / 2
+            chunk_step = step[chunk] if np.ndim(step) else step
+            if factors is not None:
+                chunk_step = chunk_step * factors[chunk]
+            chunk_step = chunk_step[nonzero] if np.ndim(chunk_step) else chunk_step
+            n_lost += int(np.count_nonzero(chunk_step < half_spacing))
+            n_nonzero += int(nonzero.sum())
+        return n_lost / n_nonzero if n_nonzero else 0.0
+
+    def on_gradient(self, grad, w, work=None):
         """Called with the gradient ``grad`` of the weights ``w`` before the step."""
 
-    def after_step(self, w, optimizer):
+    def after_step(self, w, optimizer, work=None):
         """Called after the optimizer's step."""
+
+    def _signs(self, w, work, scale):
+        """``scale`` times each weight's factor times ``sign(w)``, in ``work`` when given."""
+        signs = np.sign(w, out=work)
+        if self.penalty_factors is None:
+            signs *= scale
+        else:
+            signs *= scale * self.weight_alphas(w.size) / self.alpha
+        return signs
 
 
 class GradientL1(L1Penalty):
@@ -216,9 +246,9 @@ class GradientL1(L1Penalty):
     solvers = ("sgd", "adam", "lbfgs")
     lbfgs_form = "subgradient"
 
-    def on_gradient(self, grad, w):
+    def on_gradient(self, grad, w, work=None):
         if self.alpha:
-            grad += self.weight_alphas(w.size) * np.sign(w)
+            grad += self._signs(w, work, self.alpha)
         if self.feature_alpha:
             self._rows(grad)[...] += self._row_alphas() * self._row_directions(self._rows(w))
 
@@ -237,7 +267,7 @@ class ShrinkL1(L1Penalty):
     def lost_to_rounding(self, w, optimizer):
         return self._share_below_resolution(w, optimizer.shrink_rate * self.alpha)
 
-    def before_step(self, w, optimizer):
+    def before_step(self, w, optimizer, work=None):
         eta = optimizer.shrink_rate
         group_shrink = (
             eta * self._row_alphas() * self._row_directions(self._rows(w))
@@ -245,7 +275,7 @@ class ShrinkL1(L1Penalty):
             else None
         )
         if self.alpha:
-            w -= (eta * self.weight_alphas(w.size)) * np.sign(w)
+            w -= self._signs(w, work, eta * self.alpha)
         if group_shrink is not None:
             self._rows(w)[...] -= group_shrink
 
@@ -266,12 +296,14 @@ class ProximalL1(L1Penalty):
     lbfgs_form = "split"
 
     def lost_to_rounding(self, w, optimizer):
-        return self._share_below_resolution(w, optimizer.prox_scale(w.size, self.alpha))
+        # Training is over when this runs: the scratch buffer is free.
+        step = optimizer.prox_scale(w.size, self.alpha, out=optimizer.scratch(w.size))
+        return self._share_below_resolution(w, step)
 
-    def after_step(self, w, optimizer):
+    def after_step(self, w, optimizer, work=None):
         if self.alpha:
             tau = self._thresholds(w, optimizer)
-            magnitude = np.abs(w)
+            magnitude = np.abs(w, out=work)
             magnitude -= tau
             np.maximum(magnitude, 0, out=magnitude)
             np.copysign(magnitude, w, out=w)
@@ -304,7 +336,7 @@ class CumulativeL1(L1Penalty):
         self.total = 0.0
         self.received = None
 
-    def after_step(self, w, optimizer):
+    def after_step(self, w, optimizer, work=None):
         if self.alpha:
             if self.received is None:
                 self.received = np.zeros_like(w)
@@ -320,7 +352,7 @@ class CumulativeL1(L1Penalty):
             q = self.received
             signed_received = np.sign(w, out=optimizer.scratch(w.size))
             signed_received *= q
-            shrunk = np.abs(w)
+            shrunk = np.abs(w, out=work)
             shrunk -= self.total
             shrunk -= signed_received
             np.maximum(shrunk, 0, out=shrunk)

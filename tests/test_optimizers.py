@@ -98,3 +98,24 @@ def test_prox_scale_writes_into_the_scratch_buffer_when_asked(rng):
     assert written is buffer and np.shares_memory(buffer, optimizer._scratch)
     np.testing.assert_allclose(written, fresh)
     np.testing.assert_allclose(fresh, 2.0 * optimizer.prox_scale(3))
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_copies_and_released_optimizers_hold_no_work_buffers(solver, rng):
+    import copy
+    import pickle
+
+    optimizer = make_optimizer(solver, 6, np.float64)
+    w, g = rng.normal(size=(2, 6))
+    optimizer.step(w, g)
+    for duplicate in (copy.deepcopy(optimizer), pickle.loads(pickle.dumps(optimizer))):
+        assert duplicate._scratch is None
+        # A copy steps exactly like the original: the buffers hold no state.
+        w_copy = w.copy()
+        duplicate.step(w_copy, g)
+        optimizer_w = w.copy()
+        copy.deepcopy(optimizer).step(optimizer_w, g)
+        np.testing.assert_array_equal(w_copy, optimizer_w)
+    optimizer.release_buffers()
+    assert all(getattr(optimizer, name) is None for name in optimizer._buffer_names)
+    assert optimizer.scratch(3).shape == (3,)
