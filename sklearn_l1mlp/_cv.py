@@ -182,6 +182,33 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         scores = [point.relaxed_validation_score for point in path]
         return np.array(scores, dtype=float), [point.features for point in path]
 
+    @_fit_context(prefer_skip_nested_validation=False)
+    @_transactional
+    def fit(self, X, y, sample_weight=None):
+        """Choose the penalty by cross-validation and refit on all the data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights for every training fit (the held-out scores are unweighted).
+
+        Returns
+        -------
+        self : estimator
+        """
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            multi_output=True,
+            y_numeric=self._y_is_numeric,
+        )
+        return self._fit(X, y, sample_weight)
+
     def _fit(self, X, y, sample_weight):
         sample_weight = _check_sample_weight(sample_weight, X)
         template = self._template()
@@ -477,33 +504,7 @@ class L1MLPRegressorCV(RegressorMixin, _BaseL1MLPCV):
 
     _estimator_class = L1MLPRegressor
     _dummy_class = DummyRegressor
-
-    @_fit_context(prefer_skip_nested_validation=False)
-    @_transactional
-    def fit(self, X, y, sample_weight=None):
-        """Choose the penalty by cross-validation and refit on all the data.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weights for every training fit (the held-out scores are unweighted).
-
-        Returns
-        -------
-        self : L1MLPRegressorCV
-        """
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            multi_output=True,
-            y_numeric=True,
-        )
-        return self._fit(X, y, sample_weight)
+    _y_is_numeric = True
 
 
 class L1MLPClassifierCV(ClassifierMixin, _BaseL1MLPCV):
@@ -534,32 +535,7 @@ class L1MLPClassifierCV(ClassifierMixin, _BaseL1MLPCV):
 
     _estimator_class = L1MLPClassifier
     _dummy_class = DummyClassifier
-
-    @_fit_context(prefer_skip_nested_validation=False)
-    @_transactional
-    def fit(self, X, y, sample_weight=None):
-        """Choose the penalty by cross-validation and refit on all the data.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weights for every training fit (the held-out scores are unweighted).
-
-        Returns
-        -------
-        self : L1MLPClassifierCV
-        """
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            multi_output=True,
-        )
-        return self._fit(X, y, sample_weight)
+    _y_is_numeric = False
 
     @property
     def classes_(self):

@@ -429,14 +429,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
                 )
             params = network.pack(self.coefs_, self.intercepts_)
         n_penalized = network.n_params if self.penalize_bias else network.n_weights
-        penalty = make_penalty(
-            self.l1_mode,
-            self.alpha,
-            self.solver,
-            self.feature_alpha,
-            network.coef_shapes[0],
-            self._checked_penalty_factors(X.shape[1]),
-        )
+        penalty = self._penalty(network)
 
         if self.solver == "lbfgs":
             params = self._fit_lbfgs(network, params, penalty, n_penalized, X, Y, sample_weight)
@@ -524,6 +517,17 @@ class _BaseL1MLP(BaseEstimator, ABC):
         if fresh.validation_scores is not None and previous.validation_scores is not None:
             fresh.validation_scores = list(previous.validation_scores)
         return fresh
+
+    def _penalty(self, network):
+        """The ``l1_mode`` object for ``network``, with this estimator's strengths."""
+        return make_penalty(
+            self.l1_mode,
+            self.alpha,
+            self.solver,
+            self.feature_alpha,
+            network.coef_shapes[0],
+            self._checked_penalty_factors(network.layer_sizes[0]),
+        )
 
     def _checked_penalty_factors(self, n_features):
         """``penalty_factors`` as a float array of ``n_features`` values, or None."""
@@ -651,14 +655,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
             self.out_activation_,
             X.dtype,
         )
-        penalty = make_penalty(
-            self.l1_mode,
-            self.alpha,
-            self.solver,
-            self.feature_alpha,
-            network.coef_shapes[0],
-            self._checked_penalty_factors(X.shape[1]),
-        )
+        penalty = self._penalty(network)
         n_penalized = network.n_params if self.penalize_bias else network.n_weights
         params = network.pack(self.coefs_, self.intercepts_)
         return objective(
