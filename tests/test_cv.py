@@ -145,8 +145,8 @@ def small_regression():
     return X, y
 
 
-def _small(**params):
-    template = L1MLPRegressor(
+def _small_template(network_class):
+    return network_class(
         hidden_layer_sizes=(16,),
         alpha=0.03,
         feature_alpha=1.0,
@@ -154,7 +154,10 @@ def _small(**params):
         max_iter=200,
         random_state=0,
     )
-    return L1MLPRegressorCV(template, cv=3, n_alphas=5, **params)
+
+
+def _small(**params):
+    return L1MLPRegressorCV(_small_template(L1MLPRegressor), cv=3, n_alphas=5, **params)
 
 
 def test_parallel_folds_give_the_local_result(small_regression):
@@ -198,15 +201,7 @@ def test_no_feature_selected_gives_a_constant_model(small_regression):
 def test_classifier_cv_has_classes_and_probabilities():
     X, y, _ = _xor(300, 6, seed=0)
     labels = np.array(["no", "yes"])[y]
-    template = L1MLPClassifier(
-        hidden_layer_sizes=(16,),
-        alpha=0.03,
-        feature_alpha=1.0,
-        learning_rate_init=0.01,
-        max_iter=200,
-        random_state=0,
-    )
-    model = L1MLPClassifierCV(template, cv=3, n_alphas=4).fit(X, labels)
+    model = L1MLPClassifierCV(_small_template(L1MLPClassifier), cv=3, n_alphas=4).fit(X, labels)
     np.testing.assert_array_equal(model.classes_, ["no", "yes"])
     proba = model.predict_proba(X)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
