@@ -25,7 +25,6 @@ relaxed refit, on all the data, on the features that the fold fits at that
 point use in more than half of the folds.
 """
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -39,14 +38,13 @@ from sklearn.base import (
     clone,
 )
 from sklearn.dummy import DummyClassifier, DummyRegressor
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._engine import adaptive_penalty_factors
 from ._mlp import L1MLPClassifier, L1MLPRegressor, _check_sample_weight, _transactional
-from ._path import _columns, _penalty_direction, alpha_max, l1_path
+from ._path import _columns, _fit_quietly, _penalty_direction, alpha_max, l1_path
 
 #: The per-weight strength of the adaptive first fit, as a share of the
 #: smallest per-weight alpha at which a fresh fit uses no feature.
@@ -67,12 +65,6 @@ def _default_template(estimator_class, random_state=None):
         max_iter=500,
         random_state=random_state,
     )
-
-
-def _quiet_fit(estimator, X, y, sample_weight=None):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return estimator.fit(X, y, sample_weight=sample_weight)
 
 
 def _subset(values, rows):
@@ -154,7 +146,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         first = clone(template).set_params(
             alpha=initial_alpha, feature_alpha=0.0, penalty_factors=None, warm_start=False
         )
-        _quiet_fit(first, X, y, sample_weight)
+        _fit_quietly(first, X, y, sample_weight)
         importances = first.feature_importances_
         if not importances.any():
             raise ValueError(
@@ -279,7 +271,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             penalty_factors=None,
             warm_start=False,
         )
-        return _quiet_fit(refit, _columns(X, self.columns_read_), y, sample_weight)
+        return _fit_quietly(refit, _columns(X, self.columns_read_), y, sample_weight)
 
     def _final_importances(self):
         if self.columns_read_.size == 0:
