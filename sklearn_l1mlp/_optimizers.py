@@ -8,10 +8,13 @@ The update rules and hyperparameters are scikit-learn's (``MLPClassifier``'s
 tells the penalties two step sizes:
 
 * ``shrink_rate``: the scalar ``eta`` of ``l1_mode="shrink"``;
-* ``prox_scale(n, scale, out)``: ``scale`` times the per-weight step size
-  ``tau / alpha`` of the proximal and cumulative modes for the first ``n``
-  parameters (a scalar for sgd);
+* ``prox_scale(n, scale, in_scratch)``: ``scale`` times the per-weight step
+  size ``tau / alpha`` of the proximal and cumulative modes for the first
+  ``n`` parameters (a scalar for sgd);
 * ``scratch(n)``: a work buffer the penalties may use between steps.
+
+``step(params, grad)`` may overwrite ``grad``: it is spent once the step is
+taken.
 """
 
 import math
@@ -47,24 +50,32 @@ class _Buffers:
         state = dict(self.__dict__)
         for name in self._buffer_names:
             state[name] = None
+        state["_denominator_step"] = None
         return state
 
     def _state_like(self):
         """An array of the parameters' shape and dtype (part of the real state)."""
         raise NotImplementedError
 
+    #: The step count whose denominator the scratch buffer still holds (Adam).
+    _denominator_step = None
+
     def _ensure_buffers(self):
         if self._scratch is None:
+            self._denominator_step = None
             for name in self._buffer_names:
                 setattr(self, name, np.zeros_like(self._state_like()))
 
     def scratch(self, n):
         """A work buffer of ``n`` entries, free between steps (the next step overwrites it)."""
         self._ensure_buffers()
+        # Whoever asks may write into it: what a step left there is gone.
+        self._denominator_step = None
         return self._scratch[:n]
 
     def release_buffers(self):
         """Free the work buffers (a fitted model keeps only the real state)."""
+        self._denominator_step = None
         for name in self._buffer_names:
             setattr(self, name, None)
 
@@ -134,10 +145,10 @@ class SGD(_Buffers):
         """``eta``: the schedule's current learning rate."""
         return self.learning_rate
 
-    def prox_scale(self, n, scale=1.0, out=None):
+    def prox_scale(self, n, scale=1.0, in_scratch=False):
         """``scale`` times the step size of the first ``n`` parameters: ``scale * eta``.
 
-        A scalar, the same for all (``out`` is not used).
+        A scalar, the same for all (``in_scratch`` changes nothing).
         """
         return scale * self.learning_rate
 
@@ -200,9 +211,11 @@ class Adam(_Buffers):
         self._ensure_buffers()
         m, v, scratch = self.first_moment, self.second_moment, self._scratch
         # Nine passes over the parameters: scaling then BLAS axpy (y += a*x)
-        # fuses each "decay, then add a multiple" into two. The denominator
-        # lives in the scratch buffer only: keeping it would cost one more
-        # copy of the parameters for the whole fit.
+        # fuses each "decay, then add a multiple" into two. The spent
+        # gradient takes the update, so the denominator sqrt(v) + epsilon
+        # stays in the scratch buffer for prox_scale: the square root is the
+        # costliest pass, and keeping the denominator in an array of its own
+        # would cost one more copy of the parameters for the whole fit.
         m *= self.beta_1
         _axpy(grad, m, 1 - self.beta_1)
         v *= self.beta_2
@@ -211,8 +224,9 @@ class Adam(_Buffers):
         np.sqrt(v, out=scratch)
         scratch += self.epsilon
         bias_correction = math.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
-        np.divide(m, scratch, out=scratch)
-        _axpy(scratch, params, -self.learning_rate_init * bias_correction)
+        update = np.divide(m, scratch, out=grad)
+        _axpy(update, params, -self.learning_rate_init * bias_correction)
+        self._denominator_step = self.t
 
     def _state_like(self):
         return self.first_moment
@@ -227,17 +241,26 @@ class Adam(_Buffers):
         """Bias-corrected first moment ``m_hat = m / (1 - beta_1**t)``."""
         return self.first_moment / (1 - self.beta_1**self.t)
 
-    def prox_scale(self, n, scale=1.0, out=None):
+    def prox_scale(self, n, scale=1.0, in_scratch=False):
         """``scale`` times the per-weight step size of the first ``n`` parameters.
 
         ``scale * learning_rate_init * sqrt(1 - beta_2**t) / (sqrt(v) + epsilon)``,
-        after the last step; written into ``out`` when given (``scratch(n)``
-        spares the penalties an allocation per batch).
+        after the last step. A new array, or with ``in_scratch=True`` the
+        scratch buffer (valid until the buffer is next used): right after a
+        step, which left ``sqrt(v) + epsilon`` there, that costs one division
+        instead of three passes.
         """
         # math.sqrt keeps a Python float, which does not upcast float32 arrays.
         numerator = scale * self.learning_rate_init * math.sqrt(1 - self.beta_2**self.t)
-        denominator = np.sqrt(self.second_moment[:n], out=out)
-        denominator += self.epsilon
+        if in_scratch and self._denominator_step == self.t and self._scratch is not None:
+            denominator = self._scratch[:n]
+            # It is about to be overwritten by the step sizes.
+            self._denominator_step = None
+        else:
+            denominator = np.sqrt(
+                self.second_moment[:n], out=self.scratch(n) if in_scratch else None
+            )
+            denominator += self.epsilon
         return np.divide(numerator, denominator, out=denominator)
 
     def end_epoch(self, n_samples_seen):

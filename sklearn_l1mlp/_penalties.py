@@ -121,7 +121,7 @@ class L1Penalty:
         Written into the optimizer's scratch buffer (no allocation per
         batch), so it is valid only until the next step.
         """
-        tau = optimizer.prox_scale(w.size, self.alpha, out=optimizer.scratch(w.size))
+        tau = optimizer.prox_scale(w.size, self.alpha, in_scratch=True)
         if self.penalty_factors is not None:
             tau = tau * (self.weight_alphas(w.size) / self.alpha)
         return tau
@@ -297,7 +297,7 @@ class ProximalL1(L1Penalty):
 
     def lost_to_rounding(self, w, optimizer):
         # Training is over when this runs: the scratch buffer is free.
-        step = optimizer.prox_scale(w.size, self.alpha, out=optimizer.scratch(w.size))
+        step = optimizer.prox_scale(w.size, self.alpha, in_scratch=True)
         return self._share_below_resolution(w, step)
 
     def after_step(self, w, optimizer, work=None):

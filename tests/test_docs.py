@@ -37,7 +37,7 @@ def _steps(mode, optimizer, alpha, steps):
         g = G.copy()
         penalty.before_step(w, optimizer)
         penalty.on_gradient(g, w)
-        optimizer.step(w, g)
+        optimizer.step(w, g.copy())
         penalty.after_step(w, optimizer)
     return w
 

@@ -30,8 +30,9 @@ def test_adam_two_steps_follow_formulas_and_prox_scale(rng):
     lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
     optimizer = Adam(5, np.float64, lr, b1, b2, eps)
     w = w0.copy()
-    optimizer.step(w, g1)
-    optimizer.step(w, g2)
+    # A step spends its gradient (Adam writes its update there).
+    optimizer.step(w, g1.copy())
+    optimizer.step(w, g2.copy())
     m1, v1 = (1 - b1) * g1, (1 - b2) * g1**2
     m2, v2 = b1 * m1 + (1 - b1) * g2, b2 * v1 + (1 - b2) * g2**2
     step1 = lr * math.sqrt(1 - b2) / (1 - b1) * m1 / (np.sqrt(v1) + eps)
@@ -93,11 +94,28 @@ def test_prox_scale_writes_into_the_scratch_buffer_when_asked(rng):
     optimizer = Adam(5, np.float64, learning_rate_init=0.1)
     optimizer.step(np.zeros(5), rng.normal(size=5))
     fresh = optimizer.prox_scale(3, 2.0)
-    buffer = optimizer.scratch(3)
-    written = optimizer.prox_scale(3, 2.0, out=buffer)
-    assert written is buffer and np.shares_memory(buffer, optimizer._scratch)
+    written = optimizer.prox_scale(3, 2.0, in_scratch=True)
+    assert written.shape == (3,) and np.shares_memory(written, optimizer._scratch)
     np.testing.assert_allclose(written, fresh)
     np.testing.assert_allclose(fresh, 2.0 * optimizer.prox_scale(3))
+
+
+def test_prox_scale_right_after_a_step_reuses_its_denominator(rng):
+    optimizer = Adam(5, np.float64, learning_rate_init=0.1)
+    optimizer.step(np.zeros(5), rng.normal(size=5))
+    fresh = optimizer.prox_scale(5, 2.0)
+    # Were the second moment read again, this would show in the result.
+    optimizer.second_moment[...] = 1e6
+    np.testing.assert_array_equal(optimizer.prox_scale(5, 2.0, in_scratch=True), fresh)
+    # The denominator is spent once used: the next call reads the moment.
+    recomputed = optimizer.prox_scale(5, 2.0, in_scratch=True)
+    np.testing.assert_allclose(recomputed, 2.0 * 0.1 * np.sqrt(1 - 0.999) / (1e3 + 1e-8))
+    # Handing the scratch buffer out spends it too.
+    optimizer.step(np.zeros(5), rng.normal(size=5))
+    optimizer.scratch(5)[...] = 7.0
+    np.testing.assert_allclose(
+        optimizer.prox_scale(5, in_scratch=True), optimizer.prox_scale(5), rtol=1e-15
+    )
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
@@ -107,14 +125,14 @@ def test_copies_and_released_optimizers_hold_no_work_buffers(solver, rng):
 
     optimizer = make_optimizer(solver, 6, np.float64)
     w, g = rng.normal(size=(2, 6))
-    optimizer.step(w, g)
+    optimizer.step(w, g.copy())
     for duplicate in (copy.deepcopy(optimizer), pickle.loads(pickle.dumps(optimizer))):
         assert duplicate._scratch is None
         # A copy steps exactly like the original: the buffers hold no state.
         w_copy = w.copy()
-        duplicate.step(w_copy, g)
+        duplicate.step(w_copy, g.copy())
         optimizer_w = w.copy()
-        copy.deepcopy(optimizer).step(optimizer_w, g)
+        copy.deepcopy(optimizer).step(optimizer_w, g.copy())
         np.testing.assert_array_equal(w_copy, optimizer_w)
     optimizer.release_buffers()
     assert all(getattr(optimizer, name) is None for name in optimizer._buffer_names)
