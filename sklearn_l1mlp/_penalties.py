@@ -46,6 +46,69 @@ from scipy.linalg import blas
 _CHUNK = 1 << 13
 
 
+#: The unsigned integer type of each float's width and its sign bit.
+_SIGN_BITS = {
+    np.dtype(np.float64): (np.uint64, np.uint64(1 << 63)),
+    np.dtype(np.float32): (np.uint32, np.uint32(1 << 31)),
+}
+
+
+def _bit_views(*arrays):
+    """Unsigned-integer views of same-dtype contiguous float arrays, and the sign bit.
+
+    ``None`` when the arrays do not allow it: NumPy's float ufuncs do then.
+    """
+    unsigned, sign_bit = _SIGN_BITS.get(arrays[0].dtype, (None, None))
+    if unsigned is None or any(
+        a.dtype != arrays[0].dtype or not a.flags.c_contiguous for a in arrays
+    ):
+        return None
+    return [a.view(unsigned) for a in arrays], sign_bit
+
+
+def _copy_sign(magnitude, source, out, spare):
+    """``copysign(magnitude, source)`` into ``out``, for ``magnitude >= 0``.
+
+    ORs in ``source``'s sign bit (``spare``, of the same dtype, takes the
+    bits): NumPy's copysign is not vectorized. ``out`` may be ``source``.
+    """
+    views = _bit_views(magnitude, source, out, spare)
+    if views is None:
+        return np.copysign(magnitude, source, out=out)
+    (magnitude_bits, source_bits, out_bits, spare_bits), sign_bit = views
+    np.bitwise_and(source_bits, sign_bit, out=spare_bits)
+    np.bitwise_or(magnitude_bits, spare_bits, out=out_bits)
+    return out
+
+
+def _flip_signs(values, signs_of, out):
+    """``values`` with the sign flipped where ``signs_of`` is negative (or -0.0).
+
+    ``sign(signs_of) * values`` for nonzero ``signs_of``, by XOR of the sign
+    bits rather than NumPy's sign and a product.
+    """
+    views = _bit_views(values, signs_of, out)
+    if views is None:
+        return np.multiply(values, np.copysign(1.0, signs_of), out=out)
+    (values_bits, signs_bits, out_bits), sign_bit = views
+    np.bitwise_and(signs_bits, sign_bit, out=out_bits)
+    np.bitwise_xor(out_bits, values_bits, out=out_bits)
+    return out
+
+
+def _soft_threshold(w, tau, work):
+    """``w <- sign(w) * max(|w| - tau, 0)`` in place; ``tau`` and ``work`` are overwritten.
+
+    ``tau`` and ``work`` are arrays of ``w``'s shape and dtype. Computed as
+    ``|w| - min(|w|, tau)``, which is the same number: NumPy's minimum of two
+    arrays is vectorized, its maximum with the scalar 0 is not (2x slower).
+    """
+    magnitude = np.abs(w, out=work)
+    clipped = np.minimum(magnitude, tau, out=tau)
+    magnitude -= clipped
+    return _copy_sign(magnitude, w, out=w, spare=clipped)
+
+
 def _abs_sum(w):
     """``sum |w|``; for float64 in one BLAS pass (asum) with no temporary array."""
     if w.dtype == np.float64 and w.flags.c_contiguous and w.size:
@@ -101,29 +164,38 @@ class L1Penalty:
         self.penalty_factors = penalty_factors
         self._factor_cache = None
 
-    def weight_alphas(self, n_penalized):
-        """Each penalized weight's L1 strength: ``alpha``, times ``c_j`` on ``W1``'s row ``j``.
-
-        A scalar when there are no factors; else an array of ``n_penalized``
-        values, built once.
-        """
-        if self.penalty_factors is None:
-            return self.alpha
+    def _weight_factors(self, n_penalized):
+        """Each penalized weight's factor (``c_j`` on ``W1``'s row ``j``, else 1), built once."""
         if self._factor_cache is None or self._factor_cache.size != n_penalized:
             factors = np.ones(n_penalized)
             self._rows(factors)[...] = self.penalty_factors[:, None]
             self._factor_cache = factors
-        return self.alpha * self._factor_cache
+        return self._factor_cache
 
-    def _thresholds(self, w, optimizer):
+    def weight_alphas(self, n_penalized):
+        """Each penalized weight's L1 strength: ``alpha``, times ``c_j`` on ``W1``'s row ``j``.
+
+        A scalar when there are no factors; else an array of ``n_penalized``
+        values.
+        """
+        if self.penalty_factors is None:
+            return self.alpha
+        return self.alpha * self._weight_factors(n_penalized)
+
+    def _thresholds(self, w, optimizer, as_array=False):
         """Each weight's ``tau``: its alpha times its step size.
 
-        Written into the optimizer's scratch buffer (no allocation per
-        batch), so it is valid only until the next step.
+        A scalar for sgd without factors (an array of ``w``'s shape if
+        ``as_array``); otherwise written into the optimizer's scratch buffer
+        (no allocation per batch), so valid only until that is next used.
         """
         tau = optimizer.prox_scale(w.size, self.alpha, in_scratch=True)
+        if np.ndim(tau) == 0 and (as_array or self.penalty_factors is not None):
+            buffer = optimizer.scratch(w.size)
+            buffer.fill(tau)
+            tau = buffer
         if self.penalty_factors is not None:
-            tau = tau * (self.weight_alphas(w.size) / self.alpha)
+            tau *= self._weight_factors(w.size)
         return tau
 
     def _row_alphas(self):
@@ -302,11 +374,8 @@ class ProximalL1(L1Penalty):
 
     def after_step(self, w, optimizer, work=None):
         if self.alpha:
-            tau = self._thresholds(w, optimizer)
-            magnitude = np.abs(w, out=work)
-            magnitude -= tau
-            np.maximum(magnitude, 0, out=magnitude)
-            np.copysign(magnitude, w, out=w)
+            tau = self._thresholds(w, optimizer, as_array=True)
+            _soft_threshold(w, tau, np.empty_like(w) if work is None else work)
         if self.feature_alpha:
             self._shrink_rows(w, optimizer)
 
@@ -344,19 +413,23 @@ class CumulativeL1(L1Penalty):
                 self.total += self._thresholds(w, optimizer)
             else:
                 self.total = self.total + self._thresholds(w, optimizer)
-            # The rule above in one form: with s = sign(w), the new weight is
-            # s * max(0, |w| - (u + s * q)), and q takes what was removed.
-            # s * q goes into the optimizer's scratch buffer (free once the
-            # thresholds are added to u); copysign restores s, and gives 0
-            # where w is 0 since then |w| - u - 0 * q <= 0.
+            # The rule above in one form: with s = sign(w) and c = u + s * q,
+            # the new weight is s * max(0, |w| - c) = s * (|w| - min(|w|, c)),
+            # and q takes what was removed. |w| goes into the spent gradient,
+            # c into the optimizer's scratch (free once the thresholds are
+            # added to u); s * q is q with w's sign bit flipped in. At w = 0
+            # that gives c = u +- q, not u: c >= 0 all the same (|q| <= u,
+            # since no weight receives more than the total), and capping the
+            # result at |w| keeps a zero weight at zero even where rounding
+            # leaves c a hair below 0.
             q = self.received
-            signed_received = np.sign(w, out=optimizer.scratch(w.size))
-            signed_received *= q
-            shrunk = np.abs(w, out=work)
-            shrunk -= self.total
-            shrunk -= signed_received
-            np.maximum(shrunk, 0, out=shrunk)
-            np.copysign(shrunk, w, out=shrunk)
+            magnitude = np.abs(w, out=np.empty_like(w) if work is None else work)
+            threshold = _flip_signs(q, w, out=optimizer.scratch(w.size))
+            threshold += self.total
+            np.minimum(magnitude, threshold, out=threshold)
+            shrunk = np.subtract(magnitude, threshold, out=threshold)
+            np.minimum(shrunk, magnitude, out=shrunk)
+            _copy_sign(shrunk, w, out=shrunk, spare=magnitude)
             q -= w
             w[...] = shrunk
             q += w

@@ -3,8 +3,14 @@
 import numpy as np
 import pytest
 
+from sklearn_l1mlp import _penalties
 from sklearn_l1mlp._optimizers import SGD, Adam
-from sklearn_l1mlp._penalties import L1_MODES, make_penalty
+from sklearn_l1mlp._penalties import (
+    L1_MODES,
+    _copy_sign,
+    _flip_signs,
+    make_penalty,
+)
 
 ALPHA = 0.05
 
@@ -100,6 +106,56 @@ def test_cumulative_mode_clips_with_the_running_account(rng):
         q += expected - expected_z
         np.testing.assert_allclose(current, expected, rtol=1e-14, atol=1e-17)
     assert np.sum(current == 0.0) > 0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("contiguous", [True, False])
+def test_sign_bit_helpers_match_numpy(dtype, contiguous, rng):
+    # The bit tricks (and NumPy's ufuncs where the arrays do not allow them).
+    special = [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-320]
+    signs_of = np.concatenate([rng.normal(size=34), special]).astype(dtype)
+    values = rng.normal(size=signs_of.size).astype(dtype)
+    if not contiguous:
+        signs_of, values = np.repeat(signs_of, 2)[::2], np.repeat(values, 2)[::2]
+    magnitudes = np.abs(values)
+
+    def bits(a):
+        return np.ascontiguousarray(a).view(np.uint64 if dtype == np.float64 else np.uint32)
+
+    copied = _copy_sign(magnitudes, signs_of, np.empty_like(values), np.empty_like(values))
+    np.testing.assert_array_equal(bits(copied), bits(np.copysign(magnitudes, signs_of)))
+    flipped = _flip_signs(values, signs_of, np.empty_like(values))
+    np.testing.assert_array_equal(
+        bits(flipped), bits(np.where(np.signbit(signs_of), -values, values))
+    )
+    # copysign into its own source, as the proximal step does.
+    in_place = signs_of.copy()
+    _copy_sign(magnitudes, in_place, out=in_place, spare=np.empty_like(values))
+    np.testing.assert_array_equal(bits(in_place), bits(copied))
+
+
+def test_soft_threshold_is_the_formula_ties_included(rng):
+    w = rng.normal(size=60)
+    tau = np.abs(rng.normal(size=60))
+    tau[:10] = np.abs(w[:10])  # |w| == tau gives exactly 0
+    w[10:13] = [0.0, -0.0, np.nan]
+    expected = np.sign(w) * np.maximum(np.abs(w) - tau, 0)
+    result = _penalties._soft_threshold(w.copy(), tau.copy(), np.empty(60))
+    np.testing.assert_array_equal(result, expected)
+    assert np.isnan(result[12])
+
+
+def test_cumulative_zero_weight_stays_zero_whatever_its_account(rng):
+    # |q| <= u holds in exact arithmetic; a zero weight must stay zero even
+    # where rounding has left the account a hair beyond the total.
+    optimizer = _sgd()
+    penalty = make_penalty("cumulative", ALPHA, "sgd")
+    penalty.total = 1.0
+    penalty.received = np.array([1.0 + 1e-12, -1.0 - 1e-12, 0.5, -0.5])
+    w = np.array([0.0, -0.0, 0.0, -0.0])
+    penalty.after_step(w, optimizer)
+    np.testing.assert_array_equal(w, 0.0)
+    np.testing.assert_array_equal(penalty.received, [1.0 + 1e-12, -1.0 - 1e-12, 0.5, -0.5])
 
 
 def test_cumulative_mode_with_adam_keeps_a_per_weight_account(rng):
