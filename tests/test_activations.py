@@ -48,3 +48,35 @@ def test_saturating_activations_stay_finite_on_huge_inputs(name):
     assert np.isfinite(A).all()
     if name == "softmax":
         np.testing.assert_allclose(A.sum(axis=1), 1.0)
+
+
+def test_relu_against_a_zeros_buffer_matches_plain_relu(rng):
+    Z = rng.normal(size=(9, 5))
+    zeros = np.zeros_like(Z)
+    np.testing.assert_array_equal(activate("relu", Z.copy(), zeros), np.maximum(Z, 0))
+    assert not zeros.any()
+
+
+def _row_shifted_softmax(Z):
+    shifted = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "gap", "rtol"),
+    [
+        # One shift for the batch: rows far below the batch's maximum.
+        (np.float64, 300.0, 1e-12),
+        (np.float32, 40.0, 2e-5),
+        # Beyond half the exponent range: each row shifted by its own maximum,
+        # else the low row's exp() would underflow to 0 / 0.
+        (np.float64, 1000.0, 1e-12),
+        (np.float32, 100.0, 2e-5),
+    ],
+)
+def test_softmax_is_accurate_for_rows_far_below_the_batch_maximum(dtype, gap, rtol, rng):
+    Z = rng.normal(size=(6, 4))
+    Z[::2] -= gap
+    A = activate("softmax", Z.astype(dtype))
+    assert A.dtype == dtype
+    np.testing.assert_allclose(A, _row_shifted_softmax(Z), rtol=rtol)

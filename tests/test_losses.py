@@ -17,6 +17,17 @@ def test_log_loss_matches_sklearn_metric(rng):
     assert data_loss("log_loss", Y, P, weights) == pytest.approx(expected, rel=1e-12)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_log_loss_reads_a_boolean_indicator_like_a_float_one(weighted, rng):
+    # The classifier passes bool targets, whose true class is picked by mask.
+    P = activate("softmax", rng.normal(size=(25, 4)))
+    Y = np.eye(4, dtype=bool)[rng.randint(0, 4, size=25)]
+    weights = rng.uniform(0.1, 2, size=25) if weighted else None
+    assert data_loss("log_loss", Y, P, weights) == pytest.approx(
+        data_loss("log_loss", Y.astype(float), P, weights), rel=1e-14
+    )
+
+
 def test_binary_log_loss_matches_sklearn_metric(rng):
     p = activate("logistic", rng.normal(size=(30, 1)))
     labels = rng.randint(0, 2, size=30)
