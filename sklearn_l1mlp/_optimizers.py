@@ -20,20 +20,8 @@ taken.
 import math
 
 import numpy as np
-from scipy.linalg import blas
 
-
-def _axpy(x, y, a):
-    """``y += a * x`` in place, in one pass (BLAS axpy) where the arrays allow it."""
-    if x.dtype == y.dtype and x.dtype in (np.float32, np.float64) and y.flags.c_contiguous:
-        axpy = blas.daxpy if x.dtype == np.float64 else blas.saxpy
-        result = axpy(x, y, a=a)
-        if result is y or np.shares_memory(result, y):
-            return y
-        y[...] = result
-        return y
-    y += a * x
-    return y
+from ._inplace import axpy
 
 
 class _Buffers:
@@ -217,15 +205,15 @@ class Adam(_Buffers):
         # costliest pass, and keeping the denominator in an array of its own
         # would cost one more copy of the parameters for the whole fit.
         m *= self.beta_1
-        _axpy(grad, m, 1 - self.beta_1)
+        axpy(grad, m, 1 - self.beta_1)
         v *= self.beta_2
         np.multiply(grad, grad, out=scratch)
-        _axpy(scratch, v, 1 - self.beta_2)
+        axpy(scratch, v, 1 - self.beta_2)
         np.sqrt(v, out=scratch)
         scratch += self.epsilon
         bias_correction = math.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
         update = np.divide(m, scratch, out=grad)
-        _axpy(update, params, -self.learning_rate_init * bias_correction)
+        axpy(update, params, -self.learning_rate_init * bias_correction)
         self._denominator_step = self.t
 
     def _state_like(self):

@@ -40,60 +40,11 @@ Adding a mode is one class with these hooks and one line in ``L1_MODES``.
 """
 
 import numpy as np
-from scipy.linalg import blas
+
+from ._inplace import abs_sum, axpy, copy_sign, flip_signs
 
 #: Entries per chunk of ``_share_below_resolution``'s temporaries.
 _CHUNK = 1 << 13
-
-
-#: The unsigned integer type of each float's width and its sign bit.
-_SIGN_BITS = {
-    np.dtype(np.float64): (np.uint64, np.uint64(1 << 63)),
-    np.dtype(np.float32): (np.uint32, np.uint32(1 << 31)),
-}
-
-
-def _bit_views(*arrays):
-    """Unsigned-integer views of same-dtype contiguous float arrays, and the sign bit.
-
-    ``None`` when the arrays do not allow it: NumPy's float ufuncs do then.
-    """
-    unsigned, sign_bit = _SIGN_BITS.get(arrays[0].dtype, (None, None))
-    if unsigned is None or any(
-        a.dtype != arrays[0].dtype or not a.flags.c_contiguous for a in arrays
-    ):
-        return None
-    return [a.view(unsigned) for a in arrays], sign_bit
-
-
-def _copy_sign(magnitude, source, out, spare):
-    """``copysign(magnitude, source)`` into ``out``, for ``magnitude >= 0``.
-
-    ORs in ``source``'s sign bit (``spare``, of the same dtype, takes the
-    bits): NumPy's copysign is not vectorized. ``out`` may be ``source``.
-    """
-    views = _bit_views(magnitude, source, out, spare)
-    if views is None:
-        return np.copysign(magnitude, source, out=out)
-    (magnitude_bits, source_bits, out_bits, spare_bits), sign_bit = views
-    np.bitwise_and(source_bits, sign_bit, out=spare_bits)
-    np.bitwise_or(magnitude_bits, spare_bits, out=out_bits)
-    return out
-
-
-def _flip_signs(values, signs_of, out):
-    """``values`` with the sign flipped where ``signs_of`` is negative (or -0.0).
-
-    ``sign(signs_of) * values`` for nonzero ``signs_of``, by XOR of the sign
-    bits rather than NumPy's sign and a product.
-    """
-    views = _bit_views(values, signs_of, out)
-    if views is None:
-        return np.multiply(values, np.copysign(1.0, signs_of), out=out)
-    (values_bits, signs_bits, out_bits), sign_bit = views
-    np.bitwise_and(signs_bits, sign_bit, out=out_bits)
-    np.bitwise_xor(out_bits, values_bits, out=out_bits)
-    return out
 
 
 def _soft_threshold(w, tau, work):
@@ -106,15 +57,7 @@ def _soft_threshold(w, tau, work):
     magnitude = np.abs(w, out=work)
     clipped = np.minimum(magnitude, tau, out=tau)
     magnitude -= clipped
-    return _copy_sign(magnitude, w, out=w, spare=clipped)
-
-
-def _abs_sum(w):
-    """``sum |w|``; for float64 in one BLAS pass (asum) with no temporary array."""
-    if w.dtype == np.float64 and w.flags.c_contiguous and w.size:
-        return float(blas.dasum(w))
-    # float32: NumPy's pairwise sum is the more accurate one.
-    return float(np.abs(w).sum())
+    return copy_sign(magnitude, w, out=w, spare=clipped)
 
 
 class L1Penalty:
@@ -243,7 +186,7 @@ class L1Penalty:
     def value(self, w):
         """The penalty ``alpha * sum |w| + feature_alpha * sum_j ||W1[j]||`` (with factors)."""
         if self.penalty_factors is None:
-            total = self.alpha * _abs_sum(w)
+            total = self.alpha * abs_sum(w)
         else:
             total = float(np.sum(self.weight_alphas(w.size) * np.abs(w)))
         if self.feature_alpha:
@@ -296,13 +239,11 @@ class L1Penalty:
     def after_step(self, w, optimizer, work=None):
         """Called after the optimizer's step."""
 
-    def _signs(self, w, work, scale):
-        """``scale`` times each weight's factor times ``sign(w)``, in ``work`` when given."""
+    def _signs(self, w, work):
+        """Each weight's factor times ``sign(w)``, in ``work`` when given."""
         signs = np.sign(w, out=work)
-        if self.penalty_factors is None:
-            signs *= scale
-        else:
-            signs *= scale * self.weight_alphas(w.size) / self.alpha
+        if self.penalty_factors is not None:
+            signs *= self._weight_factors(w.size)
         return signs
 
 
@@ -320,7 +261,7 @@ class GradientL1(L1Penalty):
 
     def on_gradient(self, grad, w, work=None):
         if self.alpha:
-            grad += self._signs(w, work, self.alpha)
+            axpy(self._signs(w, work), grad, self.alpha)
         if self.feature_alpha:
             self._rows(grad)[...] += self._row_alphas() * self._row_directions(self._rows(w))
 
@@ -347,7 +288,7 @@ class ShrinkL1(L1Penalty):
             else None
         )
         if self.alpha:
-            w -= self._signs(w, work, eta * self.alpha)
+            axpy(self._signs(w, work), w, -eta * self.alpha)
         if group_shrink is not None:
             self._rows(w)[...] -= group_shrink
 
@@ -424,12 +365,12 @@ class CumulativeL1(L1Penalty):
             # leaves c a hair below 0.
             q = self.received
             magnitude = np.abs(w, out=np.empty_like(w) if work is None else work)
-            threshold = _flip_signs(q, w, out=optimizer.scratch(w.size))
+            threshold = flip_signs(q, w, out=optimizer.scratch(w.size))
             threshold += self.total
             np.minimum(magnitude, threshold, out=threshold)
             shrunk = np.subtract(magnitude, threshold, out=threshold)
             np.minimum(shrunk, magnitude, out=shrunk)
-            _copy_sign(shrunk, w, out=shrunk, spare=magnitude)
+            copy_sign(shrunk, w, out=shrunk, spare=magnitude)
             q -= w
             w[...] = shrunk
             q += w

@@ -76,20 +76,6 @@ def test_unknown_solver_is_an_error():
         make_optimizer("lbfgs", 3, np.float64)
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("strided", [False, True])
-def test_axpy_adds_a_multiple_in_place(dtype, strided, rng):
-    from sklearn_l1mlp._optimizers import _axpy
-
-    x = rng.normal(size=20).astype(dtype)
-    storage = rng.normal(size=40).astype(dtype)
-    y = storage[::2] if strided else storage[:20]
-    expected = y + dtype(0.3) * x
-    result = _axpy(x, y, 0.3)
-    assert result is y  # in place, through BLAS or the NumPy fallback
-    np.testing.assert_allclose(y, expected, rtol=1e-6 if dtype == np.float32 else 1e-14)
-
-
 def test_prox_scale_writes_into_the_scratch_buffer_when_asked(rng):
     optimizer = Adam(5, np.float64, learning_rate_init=0.1)
     optimizer.step(np.zeros(5), rng.normal(size=5))

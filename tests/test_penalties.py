@@ -7,8 +7,6 @@ from sklearn_l1mlp import _penalties
 from sklearn_l1mlp._optimizers import SGD, Adam
 from sklearn_l1mlp._penalties import (
     L1_MODES,
-    _copy_sign,
-    _flip_signs,
     make_penalty,
 )
 
@@ -106,32 +104,6 @@ def test_cumulative_mode_clips_with_the_running_account(rng):
         q += expected - expected_z
         np.testing.assert_allclose(current, expected, rtol=1e-14, atol=1e-17)
     assert np.sum(current == 0.0) > 0
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("contiguous", [True, False])
-def test_sign_bit_helpers_match_numpy(dtype, contiguous, rng):
-    # The bit tricks (and NumPy's ufuncs where the arrays do not allow them).
-    special = [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-320]
-    signs_of = np.concatenate([rng.normal(size=34), special]).astype(dtype)
-    values = rng.normal(size=signs_of.size).astype(dtype)
-    if not contiguous:
-        signs_of, values = np.repeat(signs_of, 2)[::2], np.repeat(values, 2)[::2]
-    magnitudes = np.abs(values)
-
-    def bits(a):
-        return np.ascontiguousarray(a).view(np.uint64 if dtype == np.float64 else np.uint32)
-
-    copied = _copy_sign(magnitudes, signs_of, np.empty_like(values), np.empty_like(values))
-    np.testing.assert_array_equal(bits(copied), bits(np.copysign(magnitudes, signs_of)))
-    flipped = _flip_signs(values, signs_of, np.empty_like(values))
-    np.testing.assert_array_equal(
-        bits(flipped), bits(np.where(np.signbit(signs_of), -values, values))
-    )
-    # copysign into its own source, as the proximal step does.
-    in_place = signs_of.copy()
-    _copy_sign(magnitudes, in_place, out=in_place, spare=np.empty_like(values))
-    np.testing.assert_array_equal(bits(in_place), bits(copied))
 
 
 def test_soft_threshold_is_the_formula_ties_included(rng):
