@@ -173,10 +173,12 @@ class Network:
         activations, _, _, hidden_zeros = self._workspace(X.shape[0])
         layer_input = X
         last = len(coefs) - 1
+        # Only the input can be sparse; issparse costs a microsecond a call.
+        sparse_input = sp.issparse(X)
         for i, (coef, intercept, out) in enumerate(
             zip(coefs, intercepts, activations, strict=True)
         ):
-            if sp.issparse(layer_input):
+            if i == 0 and sparse_input:
                 out[...] = layer_input @ coef
             else:
                 np.matmul(layer_input, coef, out=out)
@@ -217,9 +219,10 @@ class Network:
         # The output buffer is no longer needed once the loss is known, so the
         # output delta overwrites it.
         delta = output_delta(Y, activations[-1], sample_weight, out=activations[-1])
+        sparse_input = sp.issparse(X)
         for i in range(len(coefs) - 1, -1, -1):
             layer_input = X if i == 0 else activations[i - 1]
-            if sp.issparse(layer_input):
+            if i == 0 and sparse_input:
                 coef_grads[i][...] = layer_input.T @ delta
             else:
                 np.matmul(layer_input.T, delta, out=coef_grads[i])
