@@ -25,6 +25,7 @@ Run: python benchmarks/bench_speed.py [--quick] [--rounds R] [--epochs E]
 """
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -214,6 +215,17 @@ def time_workload(name, epochs, rounds):
     return {contestant: statistics.median(values) for contestant, values in times.items()}
 
 
+#: glibc's allocator, told to map every block of 64 KiB or more on its own and
+#: to give freed memory back at once: the resident set then follows what is
+#: alive, not what earlier frees left cached (with its default, adaptive
+#: thresholds the same fit's peak varied by 3 MiB from run to run).
+_FIXED_MALLOC = {
+    **os.environ,
+    "MALLOC_MMAP_THRESHOLD_": str(1 << 16),
+    "MALLOC_TRIM_THRESHOLD_": str(1 << 16),
+}
+
+
 def peak_memory_mb(name, contestant, epochs, folder):
     """Rise of the high-water mark during one fit, in a fresh process (MiB).
 
@@ -225,7 +237,9 @@ def peak_memory_mb(name, contestant, epochs, folder):
         f"import bench_speed as b; "
         f"print(b._memory_child({name!r}, {contestant!r}, {epochs}, {str(folder)!r}))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_FIXED_MALLOC
+    )
     return float(result.stdout.strip().splitlines()[-1]) if result.returncode == 0 else float("nan")
 
 
