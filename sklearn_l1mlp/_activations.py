@@ -9,6 +9,8 @@ which is what the forward pass keeps.
 import numpy as np
 from scipy.special import expit
 
+from ._inplace import relu_backward
+
 HIDDEN_ACTIVATIONS = ("identity", "logistic", "tanh", "relu")
 
 
@@ -114,8 +116,7 @@ def _tanh_derivative(A, delta):
 
 def _relu_derivative(A, delta):
     # f'(z) = 1 where z > 0, else 0 (the subgradient 0 is taken at z = 0).
-    # Multiplying by the mask is twice as fast as assigning through it.
-    return np.multiply(delta, A > 0, out=delta)
+    return relu_backward(delta, A)
 
 
 _DERIVATIVE = {

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from ._inplace import axpy
+from ._inplace import adam_update
 
 
 class _Buffers:
@@ -197,23 +197,22 @@ class Adam(_Buffers):
         """Update ``params`` in place from the gradient ``grad``."""
         self.t += 1
         self._ensure_buffers()
-        m, v, scratch = self.first_moment, self.second_moment, self._scratch
-        # Nine passes over the parameters: scaling then BLAS axpy (y += a*x)
-        # fuses each "decay, then add a multiple" into two. The spent
-        # gradient takes the update, so the denominator sqrt(v) + epsilon
-        # stays in the scratch buffer for prox_scale: the square root is the
-        # costliest pass, and keeping the denominator in an array of its own
-        # would cost one more copy of the parameters for the whole fit.
-        m *= self.beta_1
-        axpy(grad, m, 1 - self.beta_1)
-        v *= self.beta_2
-        np.multiply(grad, grad, out=scratch)
-        axpy(scratch, v, 1 - self.beta_2)
-        np.sqrt(v, out=scratch)
-        scratch += self.epsilon
+        # The denominator sqrt(v) + epsilon stays in the scratch buffer for
+        # prox_scale: the square root is the costliest part of the step, and
+        # keeping the denominator in an array of its own would cost one more
+        # copy of the parameters for the whole fit.
         bias_correction = math.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
-        update = np.divide(m, scratch, out=grad)
-        axpy(update, params, -self.learning_rate_init * bias_correction)
+        adam_update(
+            params,
+            grad,
+            self.first_moment,
+            self.second_moment,
+            self._scratch,
+            self.beta_1,
+            self.beta_2,
+            self.epsilon,
+            self.learning_rate_init * bias_correction,
+        )
         self._denominator_step = self.t
 
     def _state_like(self):

@@ -41,23 +41,10 @@ Adding a mode is one class with these hooks and one line in ``L1_MODES``.
 
 import numpy as np
 
-from ._inplace import abs_sum, axpy, copy_sign, flip_signs
+from ._inplace import abs_sum, add_signs, axpy, cumulative_clip, soft_threshold
 
 #: Entries per chunk of ``_share_below_resolution``'s temporaries.
 _CHUNK = 1 << 13
-
-
-def _soft_threshold(w, tau, work):
-    """``w <- sign(w) * max(|w| - tau, 0)`` in place; ``tau`` and ``work`` are overwritten.
-
-    ``tau`` and ``work`` are arrays of ``w``'s shape and dtype. Computed as
-    ``|w| - min(|w|, tau)``, which is the same number: NumPy's minimum of two
-    arrays is vectorized, its maximum with the scalar 0 is not (2x slower).
-    """
-    magnitude = np.abs(w, out=work)
-    clipped = np.minimum(magnitude, tau, out=tau)
-    magnitude -= clipped
-    return copy_sign(magnitude, w, out=w, spare=clipped)
 
 
 class L1Penalty:
@@ -239,12 +226,13 @@ class L1Penalty:
     def after_step(self, w, optimizer, work=None):
         """Called after the optimizer's step."""
 
-    def _signs(self, w, work):
-        """Each weight's factor times ``sign(w)``, in ``work`` when given."""
+    def _add_signs(self, target, w, scale, work):
+        """``target += scale * c * sign(w)`` with ``c`` the factors; ``target`` may be ``w``."""
+        if self.penalty_factors is None:
+            return add_signs(target, w, scale, work)
         signs = np.sign(w, out=work)
-        if self.penalty_factors is not None:
-            signs *= self._weight_factors(w.size)
-        return signs
+        signs *= self._weight_factors(w.size)
+        return axpy(signs, target, scale)
 
 
 class GradientL1(L1Penalty):
@@ -261,7 +249,7 @@ class GradientL1(L1Penalty):
 
     def on_gradient(self, grad, w, work=None):
         if self.alpha:
-            axpy(self._signs(w, work), grad, self.alpha)
+            self._add_signs(grad, w, self.alpha, work)
         if self.feature_alpha:
             self._rows(grad)[...] += self._row_alphas() * self._row_directions(self._rows(w))
 
@@ -288,7 +276,7 @@ class ShrinkL1(L1Penalty):
             else None
         )
         if self.alpha:
-            axpy(self._signs(w, work), w, -eta * self.alpha)
+            self._add_signs(w, w, -eta * self.alpha, work)
         if group_shrink is not None:
             self._rows(w)[...] -= group_shrink
 
@@ -316,7 +304,7 @@ class ProximalL1(L1Penalty):
     def after_step(self, w, optimizer, work=None):
         if self.alpha:
             tau = self._thresholds(w, optimizer, as_array=True)
-            _soft_threshold(w, tau, np.empty_like(w) if work is None else work)
+            soft_threshold(w, tau, np.empty_like(w) if work is None else work)
         if self.feature_alpha:
             self._shrink_rows(w, optimizer)
 
@@ -354,26 +342,16 @@ class CumulativeL1(L1Penalty):
                 self.total += self._thresholds(w, optimizer)
             else:
                 self.total = self.total + self._thresholds(w, optimizer)
-            # The rule above in one form: with s = sign(w) and c = u + s * q,
-            # the new weight is s * max(0, |w| - c) = s * (|w| - min(|w|, c)),
-            # and q takes what was removed. |w| goes into the spent gradient,
-            # c into the optimizer's scratch (free once the thresholds are
-            # added to u); s * q is q with w's sign bit flipped in. At w = 0
-            # that gives c = u +- q, not u: c >= 0 all the same (|q| <= u,
-            # since no weight receives more than the total), and capping the
-            # result at |w| keeps a zero weight at zero even where rounding
-            # leaves c a hair below 0.
-            q = self.received
-            magnitude = np.abs(w, out=np.empty_like(w) if work is None else work)
-            threshold = flip_signs(q, w, out=optimizer.scratch(w.size))
-            threshold += self.total
-            np.minimum(magnitude, threshold, out=threshold)
-            shrunk = np.subtract(magnitude, threshold, out=threshold)
-            np.minimum(shrunk, magnitude, out=shrunk)
-            copy_sign(shrunk, w, out=shrunk, spare=magnitude)
-            q -= w
-            w[...] = shrunk
-            q += w
+            # The rule above in one form (see cumulative_clip): the spent
+            # gradient and the optimizer's scratch, free once the thresholds
+            # are added to u, are its work buffers.
+            cumulative_clip(
+                w,
+                self.total,
+                self.received,
+                work=np.empty_like(w) if work is None else work,
+                spare=optimizer.scratch(w.size),
+            )
         if self.feature_alpha:
             self._shrink_rows(w, optimizer)
 

@@ -1,9 +1,30 @@
-"""In-place array operations: each against the plain NumPy expression."""
+"""In-place array operations: each against the plain NumPy expression.
+
+The fused operations run twice, through the compiled loops (when built) and
+through the NumPy passes, and both must give the formula's numbers.
+"""
 
 import numpy as np
 import pytest
 
+from sklearn_l1mlp import _inplace
 from sklearn_l1mlp._inplace import abs_sum, axpy, copy_sign, flip_signs
+
+
+@pytest.fixture(params=["kernels", "numpy"])
+def backend(request, monkeypatch):
+    """Run the test through the compiled loops, then through NumPy alone."""
+    if request.param == "numpy":
+        monkeypatch.setattr(_inplace, "_kernels", None)
+    elif _inplace._kernels is None:
+        pytest.skip("the C extension is not built here")
+    return request.param
+
+
+def test_the_compiled_loops_are_built_where_a_compiler_is():
+    # The project's install (and CI) builds them; a silent fallback to NumPy
+    # would only show as lost speed.
+    assert _inplace.kernels_in_use() or _inplace.os.environ.get("SKLEARN_L1MLP_NUMPY_ONLY")
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -51,3 +72,88 @@ def test_sign_bit_helpers_match_numpy(dtype, contiguous, rng):
     in_place = signs_of.copy()
     copy_sign(magnitudes, in_place, out=in_place, spare=np.empty_like(values))
     np.testing.assert_array_equal(bits(in_place), bits(copied))
+
+
+def _weights(rng, dtype, size=64):
+    w = rng.normal(size=size)
+    w[:6] = [0.0, -0.0, 1e-300, -1e-300, 0.5, -0.5]
+    return w.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_soft_threshold_is_the_formula_ties_included(backend, dtype, rng):
+    w = _weights(rng, dtype)
+    tau = np.abs(rng.normal(size=w.size)).astype(dtype)
+    tau[4:8] = np.abs(w[4:8])  # |w| == tau gives exactly 0
+    expected = np.sign(w) * np.maximum(np.abs(w) - tau, 0)
+    result = _inplace.soft_threshold(w.copy(), tau.copy(), np.empty_like(w))
+    np.testing.assert_array_equal(result, expected)
+    assert np.isnan(_inplace.soft_threshold(np.array([np.nan]), np.ones(1), np.empty(1))[0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shared_total", [True, False])
+def test_cumulative_clip_is_tsuruoka_per_weight(backend, dtype, shared_total, rng):
+    w = _weights(rng, dtype)
+    total = 0.3 if shared_total else np.abs(rng.normal(size=w.size)).astype(dtype)
+    u = np.broadcast_to(np.asarray(total, dtype=np.float64), w.shape)
+    received = (rng.uniform(-1, 1, size=w.size) * u).astype(dtype)  # |q| <= u
+    expected_w, expected_q = w.astype(np.float64), received.astype(np.float64)
+    for i, z in enumerate(w.astype(np.float64)):
+        if z > 0:
+            expected_w[i] = max(0.0, z - (u[i] + expected_q[i]))
+        elif z < 0:
+            expected_w[i] = min(0.0, z + (u[i] - expected_q[i]))
+        expected_q[i] += expected_w[i] - z
+    new_w, new_q = w.copy(), received.copy()
+    _inplace.cumulative_clip(new_w, total, new_q, np.empty_like(w), np.empty_like(w))
+    tolerance = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(new_w, expected_w, **tolerance)
+    np.testing.assert_allclose(new_q, expected_q, **tolerance)
+    assert np.all(new_w[w == 0] == 0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("in_place", [False, True])
+def test_add_signs_adds_a_multiple_of_sign(backend, dtype, in_place, rng):
+    w = _weights(rng, dtype)
+    target = w.copy() if in_place else rng.normal(size=w.size).astype(dtype)
+    expected = target + dtype(0.25) * np.sign(w)
+    _inplace.add_signs(w if in_place else target, w, 0.25, np.empty_like(w))
+    np.testing.assert_allclose(w if in_place else target, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_backward_keeps_delta_where_the_unit_is_on(backend, dtype, rng):
+    activation = np.maximum(rng.normal(size=(20, 7)), 0).astype(dtype)
+    delta = rng.normal(size=(20, 7)).astype(dtype)
+    expected = np.where(activation > 0, delta, 0)
+    np.testing.assert_array_equal(_inplace.relu_backward(delta, activation), expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_update_follows_the_formulas(backend, dtype, rng):
+    params, grad = (rng.normal(size=(2, 50)) * [[1.0], [0.01]]).astype(dtype)
+    m, v = (rng.normal(size=(2, 50)) ** 2 * 1e-4).astype(dtype)
+    expected_m = 0.9 * m + 0.1 * grad
+    expected_v = 0.999 * v + 0.001 * grad.astype(np.float64) ** 2
+    expected_d = np.sqrt(expected_v) + 1e-8
+    expected_params = params - 0.01 * expected_m / expected_d
+    denominator = np.empty_like(params)
+    _inplace.adam_update(params, grad, m, v, denominator, 0.9, 0.999, 1e-8, 0.01)
+    rtol = 1e-5 if dtype == np.float32 else 1e-13
+    for got, want in [(m, expected_m), (v, expected_v), (denominator, expected_d)]:
+        np.testing.assert_allclose(got, want, rtol=rtol)
+    np.testing.assert_allclose(params, expected_params, rtol=rtol)
+
+
+def test_arrays_the_loops_do_not_take_go_through_numpy(rng):
+    # Strided views and mixed dtypes fall back to NumPy and still compute.
+    storage = rng.normal(size=40)
+    w = storage[::2]
+    tau = np.full(20, 0.1)
+    expected = np.sign(w) * np.maximum(np.abs(w) - 0.1, 0)
+    np.testing.assert_array_equal(_inplace.soft_threshold(w, tau, np.empty(20)), expected)
+    target = np.zeros(20, dtype=np.float32)
+    _inplace.add_signs(target, w, 1.0, np.empty(20))
+    np.testing.assert_array_equal(target, np.sign(w).astype(np.float32))

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from sklearn_l1mlp import _penalties
 from sklearn_l1mlp._optimizers import SGD, Adam
 from sklearn_l1mlp._penalties import (
     L1_MODES,
@@ -104,17 +103,6 @@ def test_cumulative_mode_clips_with_the_running_account(rng):
         q += expected - expected_z
         np.testing.assert_allclose(current, expected, rtol=1e-14, atol=1e-17)
     assert np.sum(current == 0.0) > 0
-
-
-def test_soft_threshold_is_the_formula_ties_included(rng):
-    w = rng.normal(size=60)
-    tau = np.abs(rng.normal(size=60))
-    tau[:10] = np.abs(w[:10])  # |w| == tau gives exactly 0
-    w[10:13] = [0.0, -0.0, np.nan]
-    expected = np.sign(w) * np.maximum(np.abs(w) - tau, 0)
-    result = _penalties._soft_threshold(w.copy(), tau.copy(), np.empty(60))
-    np.testing.assert_array_equal(result, expected)
-    assert np.isnan(result[12])
 
 
 def test_cumulative_zero_weight_stays_zero_whatever_its_account(rng):
