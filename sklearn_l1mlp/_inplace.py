@@ -127,26 +127,32 @@ def adam_update(params, grad, m, v, denominator, beta_1, beta_2, epsilon, step):
     axpy(update, params, -step)
 
 
-def soft_threshold(w, tau, work):
-    """``w <- sign(w) * max(|w| - tau, 0)`` in place; ``tau`` and ``work`` may be overwritten.
+def soft_threshold(w, tau, work, numerator=None):
+    """``w <- sign(w) * max(|w| - tau, 0)`` in place.
 
-    ``tau`` and ``work`` are arrays of ``w``'s shape and dtype. In NumPy,
-    ``|w| - min(|w|, tau)``, which is the same number: NumPy's minimum of two
-    arrays is vectorized, its maximum with the scalar 0 is not.
+    ``tau`` is an array of ``w``'s shape and dtype, or, when ``numerator`` is
+    given, the denominators ``d`` of ``tau = numerator / d`` (Adam's step
+    sizes, divided as the loop goes). ``tau`` and ``work`` may be
+    overwritten. In NumPy, ``|w| - min(|w|, tau)``, which is the same number:
+    NumPy's minimum of two arrays is vectorized, its maximum with the scalar
+    0 is not.
     """
     if _kernels is not None:
         try:
-            _kernels.soft_threshold(w, tau)
+            divide = numerator is not None
+            _kernels.soft_threshold(w, tau, numerator if divide else 1.0, divide)
             return w
         except TypeError:
             pass
+    if numerator is not None:
+        tau = np.divide(numerator, tau, out=tau)
     magnitude = np.abs(w, out=work)
     clipped = np.minimum(magnitude, tau, out=tau)
     magnitude -= clipped
     return copy_sign(magnitude, w, out=w, spare=clipped)
 
 
-def cumulative_clip(w, total, received, work, spare):
+def cumulative_clip(w, total, received, work, spare, numerator=None, denominators=None):
     """The clipped cumulative penalty's step on ``w`` and its account ``received``.
 
     With ``s = sign(w)`` and ``c = total + s * received``::
@@ -154,19 +160,27 @@ def cumulative_clip(w, total, received, work, spare):
         w_new = s * min(|w| - min(|w|, c), |w|)      (= s * max(|w| - c, 0) for c >= 0)
         received <- (received - w) + w_new
 
-    ``total`` is a scalar or an array like ``w``; ``work`` and ``spare`` are
-    free arrays like ``w``. At ``w = 0`` the sign bit stands in for ``s``,
-    which changes nothing: ``|received| <= total``, so ``c >= 0``, and the cap
-    at ``|w|`` keeps a zero weight at zero where rounding leaves ``c`` a hair
-    below 0.
+    ``total`` is a scalar or an array like ``w``; with ``numerator`` and
+    ``denominators`` (an array like ``w``, overwritten), first
+    ``total += numerator / denominators``, in place (``total`` is then an
+    array). ``work`` and ``spare`` are free arrays like ``w``. At ``w = 0``
+    the sign bit stands in for ``s``, which changes nothing:
+    ``|received| <= total``, so ``c >= 0``, and the cap at ``|w|`` keeps a zero
+    weight at zero where rounding leaves ``c`` a hair below 0.
     """
     if _kernels is not None:
         try:
-            shared = np.ndim(total) == 0
-            _kernels.cumulative(w, np.array([total], dtype=w.dtype) if shared else total, received)
+            if np.ndim(total) == 0:
+                total = np.array([total], dtype=w.dtype)
+            if denominators is None:
+                _kernels.cumulative(w, total, received)
+            else:
+                _kernels.cumulative(w, total, received, denominators, numerator)
             return w
         except TypeError:
             pass
+    if denominators is not None:
+        total += np.divide(numerator, denominators, out=denominators)
     magnitude = np.abs(w, out=work)
     threshold = flip_signs(received, w, out=spare)
     threshold += total

@@ -46,12 +46,14 @@
         }                                                                              \
     }                                                                                  \
                                                                                        \
-    /* w <- sign(w) * max(|w| - tau, 0); NaN stays NaN. */                             \
-    WIDE static void soft_threshold_##T(T *restrict w, const T *restrict tau,          \
-                                        Py_ssize_t n) {                                \
+    /* w <- sign(w) * max(|w| - tau, 0), tau = numerator / denominators[i] (or      \
+     * numerator * steps[i] where !divide); NaN stays NaN. */                          \
+    WIDE static void soft_threshold_##T(T *restrict w, const T *restrict steps,        \
+                                        Py_ssize_t n, T numerator, int divide) {       \
         for (Py_ssize_t i = 0; i < n; i++) {                                           \
             const T wi = w[i];                                                         \
-            const T shrunk = FABS(wi) - tau[i];                                        \
+            const T tau = divide ? numerator / steps[i] : numerator * steps[i];        \
+            const T shrunk = FABS(wi) - tau;                                           \
             const T kept = shrunk > 0 ? shrunk : (shrunk == shrunk ? (T)0 : shrunk);   \
             w[i] = COPYSIGN(kept, wi);                                                 \
         }                                                                              \
@@ -59,13 +61,19 @@
                                                                                        \
     /* Tsuruoka et al.'s clipped cumulative step: c = u + sign(w) q,             \
      * w <- sign(w) * min(|w| - min(|w|, c), |w|), q <- (q - w_old) + w_new.      \
-     * total has n entries, or one shared by all (n_total == 1). */                    \
-    WIDE static void cumulative_##T(T *restrict w, const T *restrict total,            \
+     * total has n entries, or one shared by all (n_total == 1); with            \
+     * denominators, u += numerator / denominators[i] first (n_total == n). */     \
+    WIDE static void cumulative_##T(T *restrict w, T *restrict total,                  \
                                     Py_ssize_t n_total, T *restrict received,          \
+                                    const T *restrict denominators, T numerator,       \
                                     Py_ssize_t n) {                                    \
         for (Py_ssize_t i = 0; i < n; i++) {                                           \
             const T wi = w[i], qi = received[i];                                       \
-            const T ui = total[n_total == 1 ? 0 : i];                                  \
+            T ui = total[n_total == 1 ? 0 : i];                                        \
+            if (denominators) {                                                        \
+                ui += numerator / denominators[i];                                     \
+                total[i] = ui;                                                         \
+            }                                                                          \
             const T magnitude = FABS(wi);                                              \
             const T c = ui + COPYSIGN((T)1, wi) * qi;                                  \
             const T taken = magnitude < c ? magnitude : c;                             \
@@ -177,7 +185,10 @@ static PyObject *py_adam(PyObject *self, PyObject *args) {
 
 static PyObject *py_soft_threshold(PyObject *self, PyObject *args) {
     PyObject *objects[2];
-    if (!PyArg_ParseTuple(args, "OO", &objects[0], &objects[1])) return NULL;
+    double numerator;
+    int divide;
+    if (!PyArg_ParseTuple(args, "OOdp", &objects[0], &objects[1], &numerator, &divide))
+        return NULL;
     const int writable[2] = {1, 0};
     Views views;
     Py_ssize_t n = 0;
@@ -185,34 +196,41 @@ static PyObject *py_soft_threshold(PyObject *self, PyObject *args) {
     if (!kind) return NULL;
     Py_BEGIN_ALLOW_THREADS
     if (kind == 'd')
-        soft_threshold_double(views.views[0].buf, views.views[1].buf, n);
+        soft_threshold_double(views.views[0].buf, views.views[1].buf, n, numerator, divide);
     else
-        soft_threshold_float(views.views[0].buf, views.views[1].buf, n);
+        soft_threshold_float(views.views[0].buf, views.views[1].buf, n, (float)numerator, divide);
     Py_END_ALLOW_THREADS
     release(&views);
     Py_RETURN_NONE;
 }
 
 static PyObject *py_cumulative(PyObject *self, PyObject *args) {
-    PyObject *objects[3];
-    if (!PyArg_ParseTuple(args, "OOO", &objects[0], &objects[1], &objects[2])) return NULL;
-    const int writable[3] = {1, 0, 1};
-    const int may_differ[3] = {0, 1, 0};
+    PyObject *objects[4] = {NULL, NULL, NULL, Py_None};
+    double numerator = 0.0;
+    if (!PyArg_ParseTuple(args, "OOO|Od", &objects[0], &objects[1], &objects[2], &objects[3],
+                          &numerator))
+        return NULL;
+    int with_steps = objects[3] != Py_None;
+    const int writable[4] = {1, 1, 1, 0};
+    const int may_differ[4] = {0, 1, 0, 0};
     Views views;
     Py_ssize_t n = 0;
-    char kind = take(&views, objects, writable, 3, may_differ, &n);
+    char kind = take(&views, objects, writable, with_steps ? 4 : 3, may_differ, &n);
     if (!kind) return NULL;
     Py_ssize_t n_total = views.views[1].len / views.views[1].itemsize;
-    if (n_total != 1 && n_total != n) {
+    if ((n_total != 1 && n_total != n) || (with_steps && n_total != n)) {
         release(&views);
         PyErr_SetString(PyExc_TypeError, "total must have one entry or one per weight");
         return NULL;
     }
+    void *steps = with_steps ? views.views[3].buf : NULL;
     Py_BEGIN_ALLOW_THREADS
     if (kind == 'd')
-        cumulative_double(views.views[0].buf, views.views[1].buf, n_total, views.views[2].buf, n);
+        cumulative_double(views.views[0].buf, views.views[1].buf, n_total, views.views[2].buf,
+                          steps, numerator, n);
     else
-        cumulative_float(views.views[0].buf, views.views[1].buf, n_total, views.views[2].buf, n);
+        cumulative_float(views.views[0].buf, views.views[1].buf, n_total, views.views[2].buf,
+                         steps, (float)numerator, n);
     Py_END_ALLOW_THREADS
     release(&views);
     Py_RETURN_NONE;
@@ -273,9 +291,11 @@ static PyMethodDef methods[] = {
      "adam(w, g, m, v, denominator, beta_1, beta_2, epsilon, step): m, v <- Adam's moments, "
      "denominator <- sqrt(v) + epsilon, w -= step * m / denominator."},
     {"soft_threshold", py_soft_threshold, METH_VARARGS,
-     "soft_threshold(w, tau): w <- sign(w) * max(|w| - tau, 0)."},
+     "soft_threshold(w, steps, numerator, divide): w <- sign(w) * max(|w| - tau, 0) with "
+     "tau = numerator / steps (divide) or numerator * steps; steps may have one entry."},
     {"cumulative", py_cumulative, METH_VARARGS,
-     "cumulative(w, total, received): the clipped cumulative penalty step."},
+     "cumulative(w, total, received[, denominators, numerator]): the clipped cumulative "
+     "penalty step, after total += numerator / denominators when those are given."},
     {"add_signs", py_add_signs, METH_VARARGS,
      "add_signs(target, w, scale): target += scale * sign(w)."},
     {"relu_backward", py_relu_backward, METH_VARARGS,

@@ -10,7 +10,8 @@ tells the penalties two step sizes:
 * ``shrink_rate``: the scalar ``eta`` of ``l1_mode="shrink"``;
 * ``prox_scale(n, scale, in_scratch)``: ``scale`` times the per-weight step
   size ``tau / alpha`` of the proximal and cumulative modes for the first
-  ``n`` parameters (a scalar for sgd);
+  ``n`` parameters (a scalar for sgd); ``prox_scale_parts(n, scale)`` gives
+  it as ``numerator / denominators``, for loops that divide as they go;
 * ``scratch(n)``: a work buffer the penalties may use between steps.
 
 ``step(params, grad)`` may overwrite ``grad``: it is spent once the step is
@@ -140,6 +141,10 @@ class SGD(_Buffers):
         """
         return scale * self.learning_rate
 
+    def prox_scale_parts(self, n, scale=1.0):
+        """``prox_scale`` as ``(numerator, denominators)``: ``(scale * eta, None)``."""
+        return scale * self.learning_rate, None
+
     def end_epoch(self, n_samples_seen):
         """Advance the invscaling schedule to ``n_samples_seen`` samples."""
         if self.schedule == "invscaling":
@@ -237,18 +242,34 @@ class Adam(_Buffers):
         step, which left ``sqrt(v) + epsilon`` there, that costs one division
         instead of three passes.
         """
-        # math.sqrt keeps a Python float, which does not upcast float32 arrays.
-        numerator = scale * self.learning_rate_init * math.sqrt(1 - self.beta_2**self.t)
-        if in_scratch and self._denominator_step == self.t and self._scratch is not None:
-            denominator = self._scratch[:n]
-            # It is about to be overwritten by the step sizes.
-            self._denominator_step = None
+        if in_scratch:
+            numerator, denominator = self.prox_scale_parts(n, scale)
         else:
-            denominator = np.sqrt(
-                self.second_moment[:n], out=self.scratch(n) if in_scratch else None
-            )
+            numerator = self._numerator(scale)
+            denominator = np.sqrt(self.second_moment[:n])
             denominator += self.epsilon
         return np.divide(numerator, denominator, out=denominator)
+
+    def _numerator(self, scale):
+        # math.sqrt keeps a Python float, which does not upcast float32 arrays.
+        return scale * self.learning_rate_init * math.sqrt(1 - self.beta_2**self.t)
+
+    def prox_scale_parts(self, n, scale=1.0):
+        """``prox_scale(n, scale)`` as ``(numerator, denominators)``.
+
+        ``numerator = scale * learning_rate_init * sqrt(1 - beta_2**t)`` and
+        ``denominators = sqrt(v[:n]) + epsilon`` in the scratch buffer (what
+        the last step left there, else recomputed; free to overwrite, valid
+        until the buffer is next used).
+        """
+        if self._denominator_step == self.t and self._scratch is not None:
+            denominators = self._scratch[:n]
+            # Handed out to be overwritten: not to be read as kept again.
+            self._denominator_step = None
+        else:
+            denominators = np.sqrt(self.second_moment[:n], out=self.scratch(n))
+            denominators += self.epsilon
+        return self._numerator(scale), denominators
 
     def end_epoch(self, n_samples_seen):
         """Adam has no schedule: nothing changes at an epoch's end."""

@@ -113,20 +113,28 @@ class L1Penalty:
         return self.alpha * self._weight_factors(n_penalized)
 
     def _thresholds(self, w, optimizer, as_array=False):
-        """Each weight's ``tau``: its alpha times its step size.
+        """Each weight's ``tau`` (its alpha times its step size), as ``(numerator, tau)``.
 
-        A scalar for sgd without factors (an array of ``w``'s shape if
-        ``as_array``); otherwise written into the optimizer's scratch buffer
-        (no allocation per batch), so valid only until that is next used.
+        With adam and no factors, ``tau = numerator / d`` with ``d`` the
+        returned array (Adam's denominators), left for the loop to divide.
+        Otherwise ``numerator`` is None and ``tau`` the thresholds
+        themselves: a scalar for sgd without factors (an array of ``w``'s
+        shape if ``as_array``), else an array. Arrays are the optimizer's
+        scratch buffer (no allocation per batch), valid until it is next used.
         """
-        tau = optimizer.prox_scale(w.size, self.alpha, in_scratch=True)
-        if np.ndim(tau) == 0 and (as_array or self.penalty_factors is not None):
-            buffer = optimizer.scratch(w.size)
-            buffer.fill(tau)
-            tau = buffer
+        numerator, denominators = optimizer.prox_scale_parts(w.size, self.alpha)
+        if denominators is not None and self.penalty_factors is None:
+            return numerator, denominators
+        if denominators is not None:
+            tau = np.divide(numerator, denominators, out=denominators)
+        elif as_array or self.penalty_factors is not None:
+            tau = optimizer.scratch(w.size)
+            tau.fill(numerator)
+        else:
+            tau = numerator
         if self.penalty_factors is not None:
             tau *= self._weight_factors(w.size)
-        return tau
+        return None, tau
 
     def _row_alphas(self):
         """Each ``W1`` row's group strength ``c_j * feature_alpha``, as a column."""
@@ -303,8 +311,8 @@ class ProximalL1(L1Penalty):
 
     def after_step(self, w, optimizer, work=None):
         if self.alpha:
-            tau = self._thresholds(w, optimizer, as_array=True)
-            soft_threshold(w, tau, np.empty_like(w) if work is None else work)
+            numerator, tau = self._thresholds(w, optimizer, as_array=True)
+            soft_threshold(w, tau, np.empty_like(w) if work is None else work, numerator)
         if self.feature_alpha:
             self._shrink_rows(w, optimizer)
 
@@ -338,19 +346,26 @@ class CumulativeL1(L1Penalty):
         if self.alpha:
             if self.received is None:
                 self.received = np.zeros_like(w)
-            if isinstance(self.total, np.ndarray):
-                self.total += self._thresholds(w, optimizer)
-            else:
-                self.total = self.total + self._thresholds(w, optimizer)
-            # The rule above in one form (see cumulative_clip): the spent
-            # gradient and the optimizer's scratch, free once the thresholds
-            # are added to u, are its work buffers.
+            numerator, tau = self._thresholds(w, optimizer)
+            if numerator is not None and np.ndim(self.total) == 0:
+                # Adam's first step: u becomes per weight.
+                self.total = np.full_like(w, self.total)
+            elif numerator is None:
+                if isinstance(self.total, np.ndarray):
+                    self.total += tau
+                else:
+                    self.total = self.total + tau
+            # The rule above in one form (see cumulative_clip), u += tau
+            # included where tau is numerator / d; the spent gradient and
+            # the optimizer's scratch are its work buffers.
             cumulative_clip(
                 w,
                 self.total,
                 self.received,
                 work=np.empty_like(w) if work is None else work,
-                spare=optimizer.scratch(w.size),
+                spare=optimizer.scratch(w.size) if numerator is None else tau,
+                numerator=numerator,
+                denominators=tau if numerator is not None else None,
             )
         if self.feature_alpha:
             self._shrink_rows(w, optimizer)

@@ -74,6 +74,42 @@ def test_one_epoch_calls_carry_the_state_like_one_longer_call(rng):
     assert state_apart.n_samples_seen == 3 * len(X)
 
 
+@pytest.mark.parametrize("mode", ["gradient", "shrink", "proximal", "cumulative"])
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_compiled_loops_train_like_numpy(mode, solver, dtype, rng, monkeypatch):
+    from sklearn_l1mlp import _inplace
+
+    if not _inplace.kernels_in_use():
+        pytest.skip("the C extension is not built here")
+    network, start, X, Y = _problem(rng, n=60, d=6, dtype=dtype)
+    network = Network([6, 8, 8, 1], "relu", "logistic", dtype)
+    start = network.init_params(rng)
+    trained = {}
+    for backend in ("kernels", "numpy"):
+        if backend == "numpy":
+            monkeypatch.setattr(_inplace, "_kernels", None)
+        params, state = start.copy(), _state(network, solver, mode, alpha=3e-2, lr=0.05)
+        train_stochastic(
+            network,
+            params,
+            state,
+            X,
+            Y,
+            max_iter=5,
+            batch_size=16,
+            shuffle=True,
+            rng=np.random.RandomState(0),
+            tol=0.0,
+            n_iter_no_change=np.inf,
+        )
+        trained[backend] = params
+    tolerance = dict(rtol=1e-4, atol=1e-5) if dtype == np.float32 else dict(rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(trained["kernels"], trained["numpy"], **tolerance)
+    if mode in ("proximal", "cumulative"):
+        assert np.sum(trained["kernels"] == 0) > 0
+
+
 def test_stops_after_n_iter_no_change_epochs_without_improvement(rng):
     network, params, X, Y = _problem(rng)
     state = _state(network)

@@ -4,6 +4,8 @@ The fused operations run twice, through the compiled loops (when built) and
 through the NumPy passes, and both must give the formula's numbers.
 """
 
+import os
+
 import numpy as np
 import pytest
 
@@ -24,7 +26,7 @@ def backend(request, monkeypatch):
 def test_the_compiled_loops_are_built_where_a_compiler_is():
     # The project's install (and CI) builds them; a silent fallback to NumPy
     # would only show as lost speed.
-    assert _inplace.kernels_in_use() or _inplace.os.environ.get("SKLEARN_L1MLP_NUMPY_ONLY")
+    assert _inplace.kernels_in_use() or os.environ.get("SKLEARN_L1MLP_NUMPY_ONLY")
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -111,6 +113,34 @@ def test_cumulative_clip_is_tsuruoka_per_weight(backend, dtype, shared_total, rn
     np.testing.assert_allclose(new_w, expected_w, **tolerance)
     np.testing.assert_allclose(new_q, expected_q, **tolerance)
     assert np.all(new_w[w == 0] == 0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_thresholds_given_as_numerator_over_denominators(backend, dtype, rng):
+    # Adam's tau = numerator / d, divided inside the loop: the same step as
+    # with the thresholds spelled out, for the soft-threshold and the
+    # cumulative account alike.
+    w = _weights(rng, dtype)
+    denominators = np.abs(rng.normal(size=w.size)).astype(dtype) + dtype(0.5)
+    tau = dtype(0.2) / denominators
+    spelled = _inplace.soft_threshold(w.copy(), tau.copy(), np.empty_like(w))
+    divided = _inplace.soft_threshold(w.copy(), denominators.copy(), np.empty_like(w), 0.2)
+    rtol = 1e-6 if dtype == np.float32 else 1e-15
+    np.testing.assert_allclose(divided, spelled, rtol=rtol)
+
+    total, received = (np.abs(rng.normal(size=(2, w.size))) * 0.1).astype(dtype)
+    received *= np.where(rng.uniform(size=w.size) < 0.5, -1, 1).astype(dtype)
+    expected_total = total + tau
+    expected_w, expected_q = w.copy(), received.copy()
+    _inplace.cumulative_clip(
+        expected_w, expected_total, expected_q, np.empty_like(w), np.empty_like(w)
+    )
+    new_w, new_total, new_q = w.copy(), total.copy(), received.copy()
+    _inplace.cumulative_clip(
+        new_w, new_total, new_q, np.empty_like(w), np.empty_like(w), 0.2, denominators.copy()
+    )
+    for got, want in [(new_total, expected_total), (new_w, expected_w), (new_q, expected_q)]:
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=1e-7 if dtype == np.float32 else 0)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
