@@ -9,31 +9,29 @@ which is what the forward pass keeps.
 import numpy as np
 from scipy.special import expit
 
-from ._inplace import relu_backward
+from ._inplace import bias_relu, relu_backward
 
 HIDDEN_ACTIVATIONS = ("identity", "logistic", "tanh", "relu")
 
 
-def _identity(Z, zeros=None):
+def _identity(Z):
     return Z
 
 
-def _logistic(Z, zeros=None):
+def _logistic(Z):
     # expit never overflows, unlike 1 / (1 + exp(-Z)) for very negative Z.
     return expit(Z, out=Z)
 
 
-def _tanh(Z, zeros=None):
+def _tanh(Z):
     return np.tanh(Z, out=Z)
 
 
-def _relu(Z, zeros=None):
-    # NumPy's maximum of two arrays is vectorized, its maximum with the
-    # scalar 0 is not (3x slower): the network passes a buffer of zeros.
-    return np.maximum(Z, 0 if zeros is None else zeros, out=Z)
+def _relu(Z):
+    return np.maximum(Z, 0, out=Z)
 
 
-def _softmax(Z, zeros=None):
+def _softmax(Z):
     # Softmax is unchanged by a shift of a row, and one shift for the whole
     # batch (its maximum) costs a fraction of one per row. It is exact enough
     # while no entry falls more than half the exponent range below the
@@ -60,7 +58,7 @@ _SAFE_SHIFT = {
 }
 
 
-def _exp(Z, zeros=None):
+def _exp(Z):
     return np.exp(Z, out=Z)
 
 
@@ -74,8 +72,8 @@ _FORWARD = {
 }
 
 
-def activate(name, Z, zeros=None):
-    """Apply activation ``name`` to ``Z`` in place and return ``Z``.
+def activate(name, Z, bias=None):
+    """Add ``bias`` to each row of ``Z``, apply activation ``name``, in place; return ``Z``.
 
     Parameters
     ----------
@@ -84,17 +82,21 @@ def activate(name, Z, zeros=None):
         ``tanh(z)``, ``relu(z) = max(z, 0)``,
         ``softmax(z)_k = exp(z_k) / sum_j exp(z_j)`` (row-wise), ``exp(z)``.
     Z : ndarray of shape (n_samples, n_units)
-        Pre-activations; overwritten with the activations.
-    zeros : ndarray of Z's shape and dtype, optional
-        All zeros, left as they are: relu compares against it, which is
-        faster than against the scalar 0.
+        Pre-activations (without the bias when ``bias`` is given);
+        overwritten with the activations.
+    bias : ndarray of shape (n_units,), optional
+        Added to every row first (for relu, in the same pass).
 
     Returns
     -------
     A : ndarray
-        ``Z`` itself, now holding ``f(Z)``.
+        ``Z`` itself, now holding ``f(Z + bias)``.
     """
-    return _FORWARD[name](Z, zeros)
+    if bias is not None:
+        if name == "relu":
+            return bias_relu(Z, bias)
+        Z += bias
+    return _FORWARD[name](Z)
 
 
 def _identity_derivative(A, delta):

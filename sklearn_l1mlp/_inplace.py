@@ -208,6 +208,21 @@ def add_signs(target, w, scale, work=None):
     return axpy(np.sign(w, out=work), target, scale)
 
 
+def bias_relu(Z, bias):
+    """``Z <- max(Z + bias, 0)`` in place: a relu layer's bias and activation.
+
+    ``Z`` of shape (n_samples, n_units), ``bias`` of shape (n_units,).
+    """
+    if _kernels is not None and Z.ndim == 2 and Z.shape[1] == bias.shape[0]:
+        try:
+            _kernels.bias_relu(Z, bias)
+            return Z
+        except TypeError:
+            pass
+    Z += bias
+    return np.maximum(Z, 0, out=Z)
+
+
 def relu_backward(delta, activation):
     """``delta <- delta`` where ``activation > 0``, else 0: relu's derivative, in place."""
     if _kernels is not None:

@@ -104,6 +104,19 @@
         }                                                                              \
     }                                                                                  \
                                                                                        \
+    /* Z <- max(Z + bias, 0), row by row: a hidden relu layer's bias and           \
+     * activation in one pass. */                                                      \
+    WIDE static void bias_relu_##T(T *restrict Z, const T *restrict bias,              \
+                                   Py_ssize_t rows, Py_ssize_t units) {                \
+        for (Py_ssize_t r = 0; r < rows; r++) {                                        \
+            T *restrict row = Z + r * units;                                           \
+            for (Py_ssize_t j = 0; j < units; j++) {                                   \
+                const T z = row[j] + bias[j];                                          \
+                row[j] = z > 0 ? z : (z == z ? (T)0 : z);                              \
+            }                                                                          \
+        }                                                                              \
+    }                                                                                  \
+                                                                                       \
     /* delta <- delta where A > 0, else 0: relu's derivative through its output A  \
      * (a select, which vectorizes; as scikit-learn, 0 even where delta is NaN). */   \
     WIDE static void relu_backward_##T(T *restrict delta, const T *restrict A,         \
@@ -286,7 +299,34 @@ static PyObject *py_relu_backward(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+static PyObject *py_bias_relu(PyObject *self, PyObject *args) {
+    PyObject *objects[2];
+    if (!PyArg_ParseTuple(args, "OO", &objects[0], &objects[1])) return NULL;
+    const int writable[2] = {1, 0};
+    const int may_differ[2] = {0, 1};
+    Views views;
+    Py_ssize_t n = 0;
+    char kind = take(&views, objects, writable, 2, may_differ, &n);
+    if (!kind) return NULL;
+    Py_ssize_t units = views.views[1].len / views.views[1].itemsize;
+    if (units == 0 || n % units != 0) {
+        release(&views);
+        PyErr_SetString(PyExc_TypeError, "one bias per column expected");
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    if (kind == 'd')
+        bias_relu_double(views.views[0].buf, views.views[1].buf, n / units, units);
+    else
+        bias_relu_float(views.views[0].buf, views.views[1].buf, n / units, units);
+    Py_END_ALLOW_THREADS
+    release(&views);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
+    {"bias_relu", py_bias_relu, METH_VARARGS,
+     "bias_relu(Z, bias): Z <- max(Z + bias, 0), Z of shape (rows, len(bias)), C order."},
     {"adam", py_adam, METH_VARARGS,
      "adam(w, g, m, v, denominator, beta_1, beta_2, epsilon, step): m, v <- Adam's moments, "
      "denominator <- sqrt(v) + epsilon, w -= step * m / denominator."},

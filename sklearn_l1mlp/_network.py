@@ -134,23 +134,13 @@ class Network:
         # One set of buffers per batch size: an epoch uses at most two sizes
         # (full batches and the remainder), so this stays small. The first
         # list holds each layer's activations, the second the hidden layers'
-        # deltas during backpropagation, then a vector of ones and, for relu,
-        # an array of zeros per hidden layer (views of one buffer).
+        # deltas during backpropagation, the last a vector of ones.
         workspace = self._workspaces.get(n_samples)
         if workspace is None:
-            activations, deltas = (
+            workspace = tuple(
                 [np.empty((n_samples, units), dtype=self.dtype) for units in sizes]
                 for sizes in (self.layer_sizes[1:], self.layer_sizes[1:-1])
-            )
-            hidden = self.layer_sizes[1:-1]
-            if self.activation == "relu" and hidden:
-                zeros = np.zeros(n_samples * max(hidden), dtype=self.dtype)
-                hidden_zeros = [
-                    zeros[: n_samples * units].reshape(n_samples, units) for units in hidden
-                ]
-            else:
-                hidden_zeros = [None] * len(hidden)
-            workspace = (activations, deltas, np.ones(n_samples, dtype=self.dtype), hidden_zeros)
+            ) + (np.ones(n_samples, dtype=self.dtype),)
             self._workspaces[n_samples] = workspace
         return workspace
 
@@ -170,7 +160,7 @@ class Network:
             call with the same number of rows.
         """
         coefs, intercepts = self.unpack(params)
-        activations, _, _, hidden_zeros = self._workspace(X.shape[0])
+        activations = self._workspace(X.shape[0])[0]
         layer_input = X
         last = len(coefs) - 1
         # Only the input can be sparse; issparse costs a microsecond a call.
@@ -182,11 +172,7 @@ class Network:
                 out[...] = layer_input @ coef
             else:
                 np.matmul(layer_input, coef, out=out)
-            out += intercept
-            if i == last:
-                activate(self.output_activation, out)
-            else:
-                activate(self.activation, out, hidden_zeros[i])
+            activate(self.output_activation if i == last else self.activation, out, intercept)
             layer_input = out
         return activations
 
@@ -215,7 +201,7 @@ class Network:
         value = data_loss(self.loss, Y, activations[-1], sample_weight)
         coefs, _ = self.unpack(params)
         coef_grads, intercept_grads = self.unpack(grad)
-        _, hidden_deltas, ones, _ = self._workspace(X.shape[0])
+        _, hidden_deltas, ones = self._workspace(X.shape[0])
         # The output buffer is no longer needed once the loss is known, so the
         # output delta overwrites it.
         delta = output_delta(Y, activations[-1], sample_weight, out=activations[-1])

@@ -50,11 +50,12 @@ def test_saturating_activations_stay_finite_on_huge_inputs(name):
         np.testing.assert_allclose(A.sum(axis=1), 1.0)
 
 
-def test_relu_against_a_zeros_buffer_matches_plain_relu(rng):
+@pytest.mark.parametrize("name", list(REFERENCE))
+def test_bias_is_added_before_the_activation(name, rng):
     Z = rng.normal(size=(9, 5))
-    zeros = np.zeros_like(Z)
-    np.testing.assert_array_equal(activate("relu", Z.copy(), zeros), np.maximum(Z, 0))
-    assert not zeros.any()
+    bias = rng.normal(size=5)
+    expected = REFERENCE[name](Z + bias)
+    np.testing.assert_allclose(activate(name, Z.copy(), bias), expected, rtol=1e-12)
 
 
 def _row_shifted_softmax(Z):

@@ -154,6 +154,15 @@ def test_add_signs_adds_a_multiple_of_sign(backend, dtype, in_place, rng):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bias_relu_adds_the_bias_then_clips_at_zero(backend, dtype, rng):
+    Z = rng.normal(size=(20, 7)).astype(dtype)
+    Z[0, 0] = np.nan
+    bias = rng.normal(size=7).astype(dtype)
+    expected = np.maximum(Z + bias, 0)
+    np.testing.assert_array_equal(_inplace.bias_relu(Z, bias), expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_relu_backward_keeps_delta_where_the_unit_is_on(backend, dtype, rng):
     activation = np.maximum(rng.normal(size=(20, 7)), 0).astype(dtype)
     delta = rng.normal(size=(20, 7)).astype(dtype)
