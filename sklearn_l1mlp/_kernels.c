@@ -17,6 +17,10 @@
 #include <math.h>
 #include <string.h>
 
+#if defined(_MSC_VER) && !defined(__clang__)
+#define restrict __restrict
+#endif
+
 /* On x86-64 Linux with GCC, build each loop twice, for AVX2 + FMA and for
  * the baseline, and pick at load time: the square root and the division
  * are four times wider there. */
