@@ -176,6 +176,16 @@ static char take(Views *views, PyObject **objects, const int *writable, int coun
     return kind;
 }
 
+/* take() for the usual pair: a target that is written and a source that is
+ * read (whose length may differ when source_may_differ). */
+static char take_pair(Views *views, PyObject *target, PyObject *source, int source_may_differ,
+                      Py_ssize_t *n) {
+    PyObject *objects[2] = {target, source};
+    const int writable[2] = {1, 0};
+    const int may_differ[2] = {0, source_may_differ};
+    return take(views, objects, writable, 2, may_differ, n);
+}
+
 static PyObject *py_adam(PyObject *self, PyObject *args) {
     PyObject *objects[5];
     double beta_1, beta_2, epsilon, step;
@@ -206,10 +216,9 @@ static PyObject *py_soft_threshold(PyObject *self, PyObject *args) {
     int divide;
     if (!PyArg_ParseTuple(args, "OOdp", &objects[0], &objects[1], &numerator, &divide))
         return NULL;
-    const int writable[2] = {1, 0};
     Views views;
     Py_ssize_t n = 0;
-    char kind = take(&views, objects, writable, 2, NULL, &n);
+    char kind = take_pair(&views, objects[0], objects[1], 0, &n);
     if (!kind) return NULL;
     Py_BEGIN_ALLOW_THREADS
     if (kind == 'd')
@@ -257,10 +266,9 @@ static PyObject *py_add_signs(PyObject *self, PyObject *args) {
     PyObject *objects[2];
     double scale;
     if (!PyArg_ParseTuple(args, "OOd", &objects[0], &objects[1], &scale)) return NULL;
-    const int writable[2] = {1, 0};
     Views views;
     Py_ssize_t n = 0;
-    char kind = take(&views, objects, writable, 2, NULL, &n);
+    char kind = take_pair(&views, objects[0], objects[1], 0, &n);
     if (!kind) return NULL;
     void *target = views.views[0].buf, *w = views.views[1].buf;
     Py_ssize_t item = views.views[0].itemsize;
@@ -286,12 +294,11 @@ static PyObject *py_add_signs(PyObject *self, PyObject *args) {
 }
 
 static PyObject *py_relu_backward(PyObject *self, PyObject *args) {
-    PyObject *objects[2];
-    if (!PyArg_ParseTuple(args, "OO", &objects[0], &objects[1])) return NULL;
-    const int writable[2] = {1, 0};
+    PyObject *delta, *activation;
+    if (!PyArg_ParseTuple(args, "OO", &delta, &activation)) return NULL;
     Views views;
     Py_ssize_t n = 0;
-    char kind = take(&views, objects, writable, 2, NULL, &n);
+    char kind = take_pair(&views, delta, activation, 0, &n);
     if (!kind) return NULL;
     Py_BEGIN_ALLOW_THREADS
     if (kind == 'd')
@@ -304,13 +311,11 @@ static PyObject *py_relu_backward(PyObject *self, PyObject *args) {
 }
 
 static PyObject *py_bias_relu(PyObject *self, PyObject *args) {
-    PyObject *objects[2];
-    if (!PyArg_ParseTuple(args, "OO", &objects[0], &objects[1])) return NULL;
-    const int writable[2] = {1, 0};
-    const int may_differ[2] = {0, 1};
+    PyObject *Z, *bias;
+    if (!PyArg_ParseTuple(args, "OO", &Z, &bias)) return NULL;
     Views views;
     Py_ssize_t n = 0;
-    char kind = take(&views, objects, writable, 2, may_differ, &n);
+    char kind = take_pair(&views, Z, bias, 1, &n);
     if (!kind) return NULL;
     Py_ssize_t units = views.views[1].len / views.views[1].itemsize;
     if (units == 0 || n % units != 0) {
