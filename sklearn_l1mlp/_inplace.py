@@ -21,7 +21,7 @@ try:
     from . import _kernels
 except ImportError:  # not built: NumPy does every step
     _kernels = None
-if os.environ.get("SKLEARN_L1MLP_NUMPY_ONLY"):
+if os.environ.get("SKLEARN_L1MLP_NUMPY_ONLY", "0") not in ("", "0"):
     _kernels = None
 
 
