@@ -26,7 +26,10 @@ def backend(request, monkeypatch):
 def test_the_compiled_loops_are_built_where_a_compiler_is():
     # The project's install (and CI) builds them; a silent fallback to NumPy
     # would only show as lost speed.
-    assert _inplace.kernels_in_use() or os.environ.get("SKLEARN_L1MLP_NUMPY_ONLY", "0") != "0"
+    assert _inplace.kernels_in_use() or os.environ.get("SKLEARN_L1MLP_NUMPY_ONLY", "0") != "0", (
+        "sklearn_l1mlp._kernels was not built (is there a C compiler?); reinstall with one, "
+        "or set SKLEARN_L1MLP_NUMPY_ONLY=1 to test the NumPy steps alone"
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
