@@ -170,12 +170,11 @@ def cumulative_clip(w, total, received, work, spare, numerator=None, denominator
     """
     if _kernels is not None:
         try:
-            if np.ndim(total) == 0:
-                total = np.array([total], dtype=w.dtype)
+            shared = np.array([total], dtype=w.dtype) if np.ndim(total) == 0 else total
             if denominators is None:
-                _kernels.cumulative(w, total, received)
+                _kernels.cumulative(w, shared, received)
             else:
-                _kernels.cumulative(w, total, received, denominators, numerator)
+                _kernels.cumulative(w, shared, received, denominators, numerator)
             return w
         except TypeError:
             pass
