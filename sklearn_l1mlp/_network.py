@@ -297,8 +297,7 @@ def _forward_rows(X, coefs, intercepts, activation, output_activation):
         layer = layer @ coef
         if sp.issparse(layer):
             layer = layer.toarray()
-        layer += intercept
-        activate(output_activation if i == last else activation, layer)
+        activate(output_activation if i == last else activation, layer, intercept)
     return np.asarray(layer)
 
 
