@@ -186,6 +186,13 @@ static char take_pair(Views *views, PyObject *target, PyObject *source, int sour
     return take(views, objects, writable, 2, may_differ, n);
 }
 
+/* take_pair() for a function whose only arguments are (target, source). */
+static char parse_pair(PyObject *args, Views *views, int source_may_differ, Py_ssize_t *n) {
+    PyObject *target, *source;
+    if (!PyArg_ParseTuple(args, "OO", &target, &source)) return 0;
+    return take_pair(views, target, source, source_may_differ, n);
+}
+
 static PyObject *py_adam(PyObject *self, PyObject *args) {
     PyObject *objects[5];
     double beta_1, beta_2, epsilon, step;
@@ -294,11 +301,9 @@ static PyObject *py_add_signs(PyObject *self, PyObject *args) {
 }
 
 static PyObject *py_relu_backward(PyObject *self, PyObject *args) {
-    PyObject *delta, *activation;
-    if (!PyArg_ParseTuple(args, "OO", &delta, &activation)) return NULL;
     Views views;
     Py_ssize_t n = 0;
-    char kind = take_pair(&views, delta, activation, 0, &n);
+    char kind = parse_pair(args, &views, 0, &n);
     if (!kind) return NULL;
     Py_BEGIN_ALLOW_THREADS
     if (kind == 'd')
@@ -311,11 +316,9 @@ static PyObject *py_relu_backward(PyObject *self, PyObject *args) {
 }
 
 static PyObject *py_bias_relu(PyObject *self, PyObject *args) {
-    PyObject *Z, *bias;
-    if (!PyArg_ParseTuple(args, "OO", &Z, &bias)) return NULL;
     Views views;
     Py_ssize_t n = 0;
-    char kind = take_pair(&views, Z, bias, 1, &n);
+    char kind = parse_pair(args, &views, 1, &n);
     if (!kind) return NULL;
     Py_ssize_t units = views.views[1].len / views.views[1].itemsize;
     if (units == 0 || n % units != 0) {
