@@ -783,8 +783,6 @@ class L1MLPClassifier(ClassifierMixin, _BaseL1MLP):
             accept_sparse=["csr", "csc"],
             multi_output=True,
             dtype=(np.float64, np.float32),
-            # A single-row batch is fine for partial_fit, not for a fit.
-            ensure_min_samples=1 if incremental else 2,
             reset=reset,
         )
         if y.ndim == 2 and y.shape[1] == 1:
@@ -792,12 +790,9 @@ class L1MLPClassifier(ClassifierMixin, _BaseL1MLP):
         check_classification_targets(y)
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
             self._label_binarizer = LabelBinarizer().fit(y)
+            # A single class is fitted as MLPClassifier fits it: one logistic
+            # output trained towards 0, and every prediction that class.
             self.classes_ = self._label_binarizer.classes_
-            if len(self.classes_) < 2 and self._label_binarizer.y_type_ != "multilabel-indicator":
-                raise ValueError(
-                    f"y has a single class, {self.classes_[0]!r}: a classifier needs at least "
-                    "two. (partial_fit accepts batches of one class when `classes` names all.)"
-                )
         else:
             classes = unique_labels(y)
             if self.warm_start and not incremental:
@@ -1062,7 +1057,6 @@ class L1MLPRegressor(RegressorMixin, _BaseL1MLP):
             multi_output=True,
             y_numeric=True,
             dtype=(np.float64, np.float32),
-            ensure_min_samples=1 if incremental else 2,
             reset=reset,
         )
         if y.ndim == 2 and y.shape[1] == 1:

@@ -761,13 +761,21 @@ def test_early_stopping_scores_the_validation_split_with_its_weights(cancer):
 
 
 # -- reliability: more bad input, numerics, bounded prediction ---------------
+@pytest.mark.parametrize("estimator_class", [L1MLPClassifier, L1MLPRegressor])
+def test_one_sample_fits_as_scikit_learns_mlp_does(estimator_class):
+    X, y = np.arange(3.0).reshape(1, 3), [1]
+    model = estimator_class(max_iter=3, random_state=0).fit(X, y)
+    assert model.predict(X).shape == (1,)
+    if estimator_class is L1MLPClassifier:
+        assert model.predict(X)[0] == 1
+
+
 @pytest.mark.parametrize(
     "X, y, message",
     [
         (np.array([["a", "b"], ["c", "d"], ["e", "f"]], dtype=object), [0, 1, 0], "string"),
         (np.array([[1 + 1j, 2.0], [3.0, 4.0], [5.0, 6.0]]), [0, 1, 0], "Complex"),
         (np.ones((3, 2)), np.zeros((3, 2, 2)), "y"),
-        (np.ones((1, 2)), [0], "1 sample"),
         (np.ones((4, 2)), [1, np.nan, 0, 1], "NaN"),
         (np.ones((4, 2)), [1, np.inf, 0, 1], "infinity"),
     ],
@@ -778,10 +786,13 @@ def test_more_bad_input_is_named(estimator_class, X, y, message):
         estimator_class(max_iter=2).fit(X, y)
 
 
-def test_one_class_is_an_error_for_fit_but_fine_for_partial_fit_with_classes():
+def test_one_class_fits_and_predicts_that_class_as_mlp_classifier_does():
     X = np.random.RandomState(0).normal(size=(10, 3))
-    with pytest.raises(ValueError, match="single class.*at least two"):
-        L1MLPClassifier(max_iter=2).fit(X, np.zeros(10))
+    model = L1MLPClassifier(max_iter=2).fit(X, np.full(10, 7))
+    reference = MLPClassifier(max_iter=2).fit(X, np.full(10, 7))
+    np.testing.assert_array_equal(model.predict(X), reference.predict(X))
+    assert model.classes_.tolist() == [7]
+    assert model.predict_proba(X).shape == reference.predict_proba(X).shape
     model = L1MLPClassifier().partial_fit(X[:1], [0], classes=[0, 1])
     assert list(model.classes_) == [0, 1] and model.predict(X).shape == (10,)
 
