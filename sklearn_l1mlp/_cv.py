@@ -4,6 +4,9 @@ Like ``LassoCV``, they score a path of penalties by cross-validation and
 refit on all the data at the chosen one. The procedure, per fold's training
 set (and once on all the data, to place the grid):
 
+0. **Units** (``standardize=True``): columns are scaled to mean 0 and
+   standard deviation 1 on the training rows, so that no column's units
+   decide its penalty; constant columns are set aside.
 1. **Adaptive factors** (``adaptive=True``): a first fit with the per-weight
    penalty ``initial_alpha`` ranks the features by importance ``m_j``; each
    feature's penalty is then scaled by ``c_j = (max m / m_j) ** adaptive_power``
@@ -19,10 +22,12 @@ set (and once on all the data, to place the grid):
    a point is judged by the features it picks, not by its shrinkage
    (Meinshausen, 2007).
 
-The chosen point is the *sparsest* (largest penalty) whose mean score is
-within ``score_tolerance`` of the best mean score; the final model is the
+The point is chosen from the mean scores by ``rule`` (by default the
+sparsest within ``score_tolerance`` of the best), among the points with at
+most ``max_features`` columns when that is given; the final model is the
 relaxed refit, on all the data, on the features that the fold fits at that
-point use in more than half of the folds.
+point use in more than half of the folds, with the scaling folded into its
+weights.
 """
 
 from numbers import Integral, Real
@@ -39,32 +44,34 @@ from sklearn.base import (
 )
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.model_selection import check_cv
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._cv_docs import CV_ATTRIBUTES_DOC, CV_PARAMETERS_DOC
 from ._engine import adaptive_penalty_factors
 from ._mlp import L1MLPClassifier, L1MLPRegressor, _check_sample_weight, _transactional
 from ._path import _columns, _fit_quietly, _penalty_direction, alpha_max, l1_path
+from ._scaling import (
+    column_scaling,
+    fold_into_first_layer,
+    fold_into_last_layer,
+    target_scaling,
+)
 
 #: The per-weight strength of the adaptive first fit, as a share of the
 #: smallest per-weight alpha at which a fresh fit uses no feature.
 _INITIAL_ALPHA_SHARE = 0.1
 
 
-def _default_template(estimator_class, random_state=None):
-    """A small network whose penalty mixes a row (group) term and a per-weight term.
-
-    The mix, ``alpha = 0.03 * feature_alpha``, keeps rows from collapsing all
-    at once (see docs/feature_selection.md).
-    """
-    return estimator_class(
-        hidden_layer_sizes=(32,),
-        alpha=0.03,
-        feature_alpha=1.0,
-        learning_rate_init=0.01,
-        max_iter=500,
-        random_state=random_state,
-    )
+#: The network the CV estimators tune when no ``estimator`` is given. The
+#: penalty mix, ``alpha = 0.03 * feature_alpha``, keeps rows from collapsing
+#: all at once (see docs/feature_selection.md).
+DEFAULT_TEMPLATE = dict(
+    hidden_layer_sizes=(32,), alpha=0.03, feature_alpha=1.0, learning_rate_init=0.01, max_iter=500
+)
+#: The template's settings the CV estimators take directly (None: keep the template's).
+_TEMPLATE_SETTINGS = ("hidden_layer_sizes", "l1_mode", "learning_rate_init", "max_iter")
 
 
 def _subset(values, rows):
@@ -81,6 +88,14 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         "alpha_min_ratio": [Interval(Real, 0, 1, closed="neither")],
         "cv": ["cv_object"],
         "n_jobs": [Integral, None],
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left"), None],
+        "l1_mode": [StrOptions({"proximal", "cumulative"}), None],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither"), None],
+        "max_iter": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+        "standardize": ["boolean"],
+        "max_features": [Interval(Integral, 1, None, closed="left"), None],
+        "rule": [StrOptions({"best", "one_standard_error", "tolerance"})],
         "score_tolerance": [Interval(Real, 0, None, closed="left")],
         "relax": [Interval(Real, 0, None, closed="left")],
         "adaptive": ["boolean"],
@@ -96,11 +111,19 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         self,
         estimator=None,
         *,
+        hidden_layer_sizes=None,
+        l1_mode=None,
+        learning_rate_init=None,
+        max_iter=None,
+        random_state=None,
+        standardize=True,
         alphas=None,
         n_alphas=10,
         alpha_min_ratio=1e-2,
         cv=5,
         n_jobs=None,
+        max_features=None,
+        rule="tolerance",
         score_tolerance=0.01,
         relax=0.1,
         adaptive=True,
@@ -109,11 +132,19 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         verbose=0,
     ):
         self.estimator = estimator
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.l1_mode = l1_mode
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.random_state = random_state
+        self.standardize = standardize
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.alpha_min_ratio = alpha_min_ratio
         self.cv = cv
         self.n_jobs = n_jobs
+        self.max_features = max_features
+        self.rule = rule
         self.score_tolerance = score_tolerance
         self.relax = relax
         self.adaptive = adaptive
@@ -123,14 +154,26 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
 
     # -- the procedure ------------------------------------------------------
     def _template(self):
+        """The network to tune: ``estimator`` (or the default) with the settings given here."""
         if self.estimator is None:
-            return _default_template(self._estimator_class)
-        if not isinstance(self.estimator, self._estimator_class):
+            template = self._estimator_class(**DEFAULT_TEMPLATE)
+        elif not isinstance(self.estimator, self._estimator_class):
             raise TypeError(
                 f"{type(self).__name__} needs an {self._estimator_class.__name__} as "
                 f"estimator, got {type(self.estimator).__name__}."
             )
-        return clone(self.estimator)
+        else:
+            template = clone(self.estimator)
+        settings = {name: getattr(self, name) for name in _TEMPLATE_SETTINGS}
+        template.set_params(
+            **{name: value for name, value in settings.items() if value is not None}
+        )
+        if self.random_state is not None:
+            # One seed for every fit, so the folds' networks start alike and
+            # the whole fit repeats whatever numpy's global state.
+            seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+            template.set_params(random_state=seed)
+        return template
 
     def _initial_alpha(self, template, X, y, sample_weight):
         """The adaptive first fit's per-weight alpha (a share of its alpha_max when not given)."""
@@ -156,10 +199,17 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         return adaptive_penalty_factors(importances, self.adaptive_power)
 
     def _score_fold(self, template, initial_alpha, grid, X, y, sample_weight, train, test):
-        """Fold scores and features used along the path, largest alpha first."""
+        """Fold scores and features used along the path, largest alpha first.
+
+        The fold's columns are scaled on its own training rows, so the
+        held-out rows play no part in the scaling either.
+        """
         X_train, y_train = _columns_rows(X, train), y[train]
         X_test, y_test = _columns_rows(X, test), y[test]
         weights = _subset(sample_weight, train)
+        scaling = column_scaling(X_train, weights, self.standardize)
+        X_train, X_test = scaling.transform(X_train), scaling.transform(X_test)
+        y_train, y_test = self._scaled_targets(y_train, y_test, weights)
         factors = self._factors(template, initial_alpha, X_train, y_train, weights)
         path = l1_path(
             template.set_params(penalty_factors=factors),
@@ -172,7 +222,11 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             relax=self.relax,
         )
         scores = [point.relaxed_validation_score for point in path]
-        return np.array(scores, dtype=float), [point.features for point in path]
+        return np.array(scores, dtype=float), [scaling.kept[point.features] for point in path]
+
+    def _scaled_targets(self, y_train, y_test, sample_weight):
+        """The targets the networks are trained on (the regressor standardizes them)."""
+        return y_train, y_test
 
     @_fit_context(prefer_skip_nested_validation=False)
     @_transactional
@@ -184,7 +238,8 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights for every training fit (the held-out scores are unweighted).
+            Weights for every training fit and for the scaling of the
+            columns (the held-out scores are unweighted).
 
         Returns
         -------
@@ -207,14 +262,22 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         direction = _penalty_direction(template)
         cv = check_cv(self.cv, y, classifier=isinstance(self, ClassifierMixin))
         splits = list(cv.split(X, y))
+        scaling = column_scaling(X, sample_weight, self.standardize)
+        if scaling.kept.size == 0:
+            raise ValueError(
+                "Every column of X is constant, so there is no feature to select; "
+                "pass columns that vary."
+            )
+        X_scaled = scaling.transform(X)
+        y_scaled, _ = self._scaled_targets(y, y[:0], sample_weight)
 
         initial_alpha = None
         if self.adaptive:
-            initial_alpha = self._initial_alpha(template, X, y, sample_weight)
+            initial_alpha = self._initial_alpha(template, X_scaled, y_scaled, sample_weight)
         if self.alphas is None:
-            factors = self._factors(template, initial_alpha, X, y, sample_weight)
+            factors = self._factors(template, initial_alpha, X_scaled, y_scaled, sample_weight)
             adapted = clone(template).set_params(penalty_factors=factors)
-            top = alpha_max(adapted, X, y, sample_weight=sample_weight)
+            top = alpha_max(adapted, X_scaled, y_scaled, sample_weight=sample_weight)
             grid = top * np.geomspace(1.0, self.alpha_min_ratio, self.n_alphas)
         else:
             grid = np.sort(np.asarray(self.alphas, dtype=float))[::-1]
@@ -230,53 +293,87 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         scores = np.array([fold_scores for fold_scores, _ in results])
         features = [fold_features for _, fold_features in results]
         # A relaxed refit that failed to score (no finite prediction) counts as worst.
-        mean_scores = np.nanmean(np.where(np.isfinite(scores), scores, np.nan), axis=0)
+        finite = np.where(np.isfinite(scores), scores, np.nan)
+        mean_scores = np.nanmean(finite, axis=0)
         mean_scores = np.where(np.isfinite(mean_scores), mean_scores, -np.inf)
-        best = float(mean_scores.max())
-        # The grid runs largest-first, so the first index within tolerance is the sparsest.
-        chosen = int(np.flatnonzero(mean_scores >= best - self.score_tolerance)[0])
+        # Each point's votes: how many folds' fits use each column there.
+        votes = np.zeros((grid.size, X.shape[1]), dtype=int)
+        for fold_features in features:
+            for point, used in enumerate(fold_features):
+                votes[point, used] += 1
+        # The columns of a point: those more than half of the folds use. A
+        # single full-data fit would do as well on average but can lose
+        # every feature at once: with relu units a product or square
+        # feature's gradient vanishes as its weights shrink together, so near
+        # the sparse end a step up in penalty sometimes empties a network.
+        majority = 2 * votes > len(splits)
+        std_scores = np.nanstd(finite, axis=0)
+        chosen = self._choose(mean_scores, std_scores / np.sqrt(len(splits)), majority.sum(1))
 
         self.cv_results_ = _cv_results(grid, direction, scores, features, mean_scores)
+        self.cv_results_["n_features"] = majority.sum(axis=1)
         self.best_index_ = chosen
         self.best_score_ = float(mean_scores[chosen])
-
         self.alpha_ = float(grid[chosen] * direction[0])
         self.feature_alpha_ = float(grid[chosen] * direction[1])
         self.alphas_ = self.cv_results_["alpha"]
-        # The columns the final model reads: those the fold fits at the chosen
-        # penalty use in more than half of the folds. A single full-data fit
-        # there would do as well on average but can lose every feature at
-        # once: with relu units a product or square feature's gradient
-        # vanishes as its weights shrink together, so near the sparse end a
-        # step up in penalty sometimes takes the whole network to zero.
-        votes = np.zeros(X.shape[1], dtype=int)
-        for fold_features in features:
-            votes[fold_features[chosen]] += 1
-        self.columns_read_ = np.flatnonzero(2 * votes > len(splits))
-        self.estimator_ = self._refit(template, direction, grid[chosen], X, y, sample_weight)
-        # The relaxed refit may drop a column or two more: the support is what it uses.
-        support = np.zeros(X.shape[1], dtype=bool)
-        support[self.columns_read_] = self._final_importances() > 0
-        self.support_ = support
-        self.n_features_selected_ = int(support.sum())
+        self.selection_frequency_ = votes[chosen] / len(splits)
+        self._refit(
+            template, direction, grid[chosen], scaling, majority[chosen], X, y, sample_weight
+        )
+        self.support_ = self.feature_importances_ > 0
+        self.n_features_selected_ = int(self.support_.sum())
         return self
 
-    def _refit(self, template, direction, value, X, y, sample_weight):
-        """The final model: the relaxed refit on the chosen fit's columns."""
+    def _choose(self, mean_scores, standard_errors, n_features):
+        """The chosen grid point (the grid runs largest alpha first, so sparsest first)."""
+        eligible = np.ones(mean_scores.size, dtype=bool)
+        if self.max_features is not None:
+            eligible = n_features <= self.max_features
+            eligible[0] |= not eligible.any()
+        candidates = np.flatnonzero(eligible)
+        best = candidates[np.argmax(mean_scores[candidates])]
+        if self.rule == "best":
+            return int(best)
+        if self.rule == "one_standard_error":
+            bar = mean_scores[best] - standard_errors[best]
+        else:
+            bar = mean_scores[best] - self.score_tolerance
+        return int(candidates[np.flatnonzero(mean_scores[candidates] >= bar)[0]])
+
+    def _refit(self, template, direction, value, scaling, columns, X, y, sample_weight):
+        """Fit ``estimator_``: the relaxed refit, on all the data, on ``columns``.
+
+        It is trained on the scaled columns and then takes the user's own:
+        the scaling is folded into its first layer (and, for the regressor,
+        the target's into its last).
+        """
+        self.feature_importances_ = np.zeros(X.shape[1])
+        self.columns_read_ = np.flatnonzero(columns)
         if self.columns_read_.size == 0:
-            return self._dummy_class().fit(X, y, sample_weight=sample_weight)
+            self.estimator_ = self._dummy_class().fit(X, y, sample_weight=sample_weight)
+            self.n_iter_ = 0
+            return
+        positions = np.searchsorted(scaling.kept, self.columns_read_)
+        X_scaled = _columns(scaling.transform(X), positions)
+        y_scaled, _ = self._scaled_targets(y, y[:0], sample_weight)
         refit = clone(template).set_params(
             alpha=value * self.relax * direction[0],
             feature_alpha=value * self.relax * direction[1],
             penalty_factors=None,
             warm_start=False,
         )
-        return _fit_quietly(refit, _columns(X, self.columns_read_), y, sample_weight)
+        _fit_quietly(refit, X_scaled, y_scaled, sample_weight)
+        self.n_iter_ = refit.n_iter_
+        self.feature_importances_[self.columns_read_] = refit.feature_importances_
+        refit.coefs_, refit.intercepts_ = fold_into_first_layer(
+            refit.coefs_, refit.intercepts_, scaling, positions
+        )
+        self.estimator_ = self._unscaled_network(refit, y, sample_weight)
 
-    def _final_importances(self):
-        if self.columns_read_.size == 0:
-            return np.zeros(0)
-        return self.estimator_.feature_importances_
+    def _unscaled_network(self, network, y, sample_weight):
+        """``network`` answering in the user's target units (the regressor's hook)."""
+        return network
 
     def _selected(self, X):
         """``X`` validated, reduced to the columns the final model reads."""
@@ -305,14 +402,6 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         """The final model's biases."""
         check_is_fitted(self)
         return getattr(self.estimator_, "intercepts_", None)
-
-    @property
-    def feature_importances_(self):
-        """The final model's feature importances over all input features (0 off the support)."""
-        check_is_fitted(self)
-        importances = np.zeros(self.n_features_in_)
-        importances[self.columns_read_] = self._final_importances()
-        return importances
 
     def predict(self, X):
         """Predict with the final model (the relaxed refit on the selected features).
@@ -361,118 +450,23 @@ def _cv_results(grid, direction, scores, features, mean_scores):
     return results
 
 
-_CV_PARAMETERS_DOC = """
-    Parameters
-    ----------
-    estimator : {estimator_name} or None, default=None
-        The network, its solver and its ``l1_mode``; its ``alpha`` and
-        ``feature_alpha`` set only the *mix* of the two penalties along the
-        path (as in ``l1_path``). ``None``: ``{estimator_name}(
-        hidden_layer_sizes=(32,), alpha=0.03, feature_alpha=1.0,
-        learning_rate_init=0.01, max_iter=500)``. Use an exact-zero
-        ``l1_mode`` (``"proximal"``, the default, or ``"cumulative"``).
-
-    alphas : array-like or None, default=None
-        The path values (see ``l1_path``). ``None``: ``n_alphas`` values from
-        the one at which a fresh fit on all the data uses no feature down to
-        ``alpha_min_ratio`` times it.
-
-    n_alphas : int, default=10
-
-    alpha_min_ratio : float, default=1e-2
-
-    cv : int, cross-validation generator or iterable, default=5
-        As in ``LassoCV``{stratified}.
-
-    n_jobs : int or None, default=None
-        Folds run in parallel with joblib (any backend, ``dask`` included).
-
-    score_tolerance : float, default=0.01
-        The chosen point is the sparsest whose mean CV score is at least the
-        best mean score minus this (in the units of ``score``: {score_name}).
-
-    relax : float, default=0.1
-        Score (and finally refit) each point by a network trained on the
-        features the point uses, with its penalty times ``relax`` (the relaxed
-        lasso; 0 refits without penalty).
-
-    adaptive : bool, default=True
-        Scale each feature's penalty by ``(max m / m_j) ** adaptive_power``,
-        ``m`` the importances of a first fit (the adaptive lasso).
-
-    adaptive_power : float, default=1.0
-
-    initial_alpha : float or None, default=None
-        The per-weight ``alpha`` of the adaptive first fit. ``None``: a tenth
-        of the smallest per-weight ``alpha`` at which a fresh fit on all the
-        data uses no feature.
-
-    verbose : int, default=0
-        joblib's verbosity.
-"""
-
-_CV_ATTRIBUTES_DOC = """
-    Attributes
-    ----------
-    alpha_, feature_alpha_ : float
-        The penalties chosen.
-
-    support_ : ndarray of bool, shape (n_features_in_,)
-        The features the final model uses.
-
-    columns_read_ : ndarray of int
-        The columns ``estimator_`` is trained on: those the fold fits at the
-        chosen penalty use in more than half of the folds (a superset of
-        ``support_``; the relaxed refit may drop some).
-
-    n_features_selected_ : int
-
-    estimator_ : {estimator_name} or {dummy_name}
-        The final model, trained on ``X[:, columns_read_]`` (a constant
-        ``{dummy_name}`` on all of ``X`` when no feature is selected).
-
-    coefs_, intercepts_ : list of ndarray
-        ``estimator_``'s weights, the first layer with a zero row per
-        unselected feature (so they apply to all of ``X``).
-
-    feature_importances_ : ndarray of shape (n_features_in_,)
-        ``estimator_``'s importances, 0 for unselected features.
-
-    alphas_ : ndarray
-        The grid's ``alpha`` values, largest first.
-
-    cv_results_ : dict of ndarray
-        Per grid point: ``alpha``, ``feature_alpha``, ``mean_test_score``,
-        ``std_test_score``, ``rank_test_score``, ``mean_n_features``, and per
-        fold ``split{{k}}_test_score``, ``split{{k}}_n_features`` and
-        ``split{{k}}_features`` (the indices each fold's fit uses).
-
-    best_index_ : int
-        The chosen grid point.
-
-    best_score_ : float
-        Its mean CV score.
-
-    n_features_in_ : int
-
-    feature_names_in_ : ndarray of str
-        Defined when ``X`` has string column names.
-"""
-
-
 class L1MLPRegressorCV(RegressorMixin, _BaseL1MLPCV):
     __doc__ = (
         """L1MLPRegressor with the penalty, and so the features, chosen by cross-validation.
 
-    Scores a path of penalties on held-out folds with relaxed refits and
-    adaptive per-feature factors, picks the sparsest point within
-    ``score_tolerance`` of the best, and refits on all the data (see the
-    module docs and docs/feature_selection.md).
+    Standardizes the columns, scores a path of penalties on held-out folds
+    with relaxed refits and adaptive per-feature factors, picks a point by
+    ``rule``, and refits on all the data (see the module docs and
+    docs/feature_selection.md).
 """
-        + _CV_PARAMETERS_DOC.format(
-            estimator_name="L1MLPRegressor", stratified="", score_name="R^2"
+        + CV_PARAMETERS_DOC.format(
+            estimator_name="L1MLPRegressor",
+            cv_name="L1MLPRegressorCV",
+            stratified="",
+            score_name="R^2",
+            target_note=" (and the target's, centred and scaled likewise, into its last)",
         )
-        + _CV_ATTRIBUTES_DOC.format(estimator_name="L1MLPRegressor", dummy_name="DummyRegressor")
+        + CV_ATTRIBUTES_DOC.format(estimator_name="L1MLPRegressor", dummy_name="DummyRegressor")
         + """
     See Also
     --------
@@ -498,22 +492,44 @@ class L1MLPRegressorCV(RegressorMixin, _BaseL1MLPCV):
     _dummy_class = DummyRegressor
     _y_is_numeric = True
 
+    def _scales_target(self):
+        # A Poisson target keeps its units: its log link has no scale to fold.
+        loss = getattr(self.estimator, "loss", "squared_error")
+        return self.standardize and loss == "squared_error"
+
+    def _scaled_targets(self, y_train, y_test, sample_weight):
+        """Targets centred and scaled on the training rows (squared error only)."""
+        if not self._scales_target():
+            return y_train, y_test
+        offset, scale = target_scaling(y_train, sample_weight)
+        return (y_train - offset) / scale, (y_test - offset) / scale
+
+    def _unscaled_network(self, network, y, sample_weight):
+        if self._scales_target():
+            offset, scale = target_scaling(y, sample_weight)
+            network.coefs_, network.intercepts_ = fold_into_last_layer(
+                network.coefs_, network.intercepts_, offset, scale
+            )
+        return network
+
 
 class L1MLPClassifierCV(ClassifierMixin, _BaseL1MLPCV):
     __doc__ = (
         """L1MLPClassifier with the penalty, and so the features, chosen by cross-validation.
 
-    Scores a path of penalties on held-out (stratified) folds with relaxed
-    refits and adaptive per-feature factors, picks the sparsest point within
-    ``score_tolerance`` of the best accuracy, and refits on all the data (see
-    the module docs and docs/feature_selection.md).
+    Standardizes the columns, scores a path of penalties on held-out
+    (stratified) folds with relaxed refits and adaptive per-feature factors,
+    picks a point by ``rule``, and refits on all the data (see the module
+    docs and docs/feature_selection.md).
 """
-        + _CV_PARAMETERS_DOC.format(
+        + CV_PARAMETERS_DOC.format(
             estimator_name="L1MLPClassifier",
+            cv_name="L1MLPClassifierCV",
             stratified=" (stratified for classifiers)",
             score_name="accuracy",
+            target_note="",
         )
-        + _CV_ATTRIBUTES_DOC.format(estimator_name="L1MLPClassifier", dummy_name="DummyClassifier")
+        + CV_ATTRIBUTES_DOC.format(estimator_name="L1MLPClassifier", dummy_name="DummyClassifier")
         + """
     classes_ : ndarray
         The class labels.

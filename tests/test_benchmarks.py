@@ -50,3 +50,29 @@ def test_feature_selection_benchmark_prints_every_contestant(capsys):
         assert np.isfinite(score)
     printed = capsys.readouterr().out
     assert "oracle (true features)" in printed and "F1" in printed
+
+
+def test_real_data_benchmark_prints_both_tables_and_the_goals(capsys):
+    bench = runpy.run_path(str(BENCHMARKS / "bench_real_data.py"))
+    from sklearn_l1mlp import L1MLPClassifierCV
+
+    def small_ours(X_train, y_train, X_test, y_test):
+        model = L1MLPClassifierCV(max_iter=100, n_alphas=3, cv=2, random_state=0)
+        model.fit(X_train, y_train)
+        return model.score(X_test, y_test), model.n_features_selected_
+
+    contestants = dict(bench["DEFAULTS"], L1MLPClassifierCV=small_ours)
+    contestants.pop("LassoNetCV")
+    X, y = bench["load_data"](None, ["wine"])["wine (raw)"]
+    rows = bench["table_defaults"]("wine", X, y, contestants, lassonet_limit=60)
+    assert list(rows) == ["L1MLPClassifierCV", "L1 logistic CV", "MLP, all features"]
+    for accuracy, n_features, seconds in rows.values():
+        assert 0.8 <= accuracy <= 1 and 1 <= n_features <= X.shape[1] and seconds > 0
+    bench["print_defaults"]("wine", X, rows)
+    selectors = {name: bench["SELECTORS"][name] for name in ("random forest", "L1 logistic")}
+    selectors["L1MLPClassifierCV"] = lambda X, y, k: np.arange(k)  # first k columns
+    k_rows = bench["table_k"]("wine", X, y, selectors, ks=(5,))
+    assert set(k_rows) == {(5, name) for name in selectors}
+    bench["print_k"]("wine", k_rows, selectors)
+    printed = capsys.readouterr().out
+    assert "(a) wine" in printed and "(b) wine" in printed and printed.count("goal") >= 2

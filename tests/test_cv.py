@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from scipy.stats import spearmanr
 from sklearn.base import clone
 from sklearn.feature_selection import SelectFromModel
@@ -235,3 +236,90 @@ def test_wrong_estimator_type_is_a_clear_error(small_regression):
     X, y = small_regression
     with pytest.raises(TypeError, match="needs an L1MLPRegressor as estimator"):
         L1MLPRegressorCV(L1MLPClassifier()).fit(X, y)
+
+
+# -- units, seeds, settings and the number of features -----------------------
+def _quick_cv(cv_class=L1MLPRegressorCV, **params):
+    settings = dict(hidden_layer_sizes=(16,), max_iter=200, cv=3, n_alphas=5, random_state=0)
+    return cv_class(**{**settings, **params})
+
+
+def test_rescaling_columns_does_not_change_the_selection(small_regression):
+    X, y = small_regression
+    units = 10.0 ** np.random.RandomState(2).uniform(-3, 3, size=X.shape[1])
+    plain = _quick_cv().fit(X, y)
+    rescaled = _quick_cv().fit(X * units, y * 1e4 + 7)
+    np.testing.assert_array_equal(plain.support_, rescaled.support_)
+    np.testing.assert_allclose(
+        plain.cv_results_["mean_test_score"], rescaled.cv_results_["mean_test_score"], atol=1e-6
+    )
+    # Predictions and weights are in the user's units: the same function.
+    np.testing.assert_allclose(rescaled.predict(X * units), plain.predict(X) * 1e4 + 7, rtol=1e-5)
+    np.testing.assert_allclose(rescaled.feature_importances_, plain.feature_importances_)
+
+
+def test_raw_units_without_standardizing_lose_what_standardizing_keeps(small_regression):
+    X, y = small_regression
+    X = X * np.r_[1e-3, 1e-3, np.ones(X.shape[1] - 2)]  # two informative columns in tiny units
+    kept = _quick_cv().fit(X, y).support_
+    raw = _quick_cv(standardize=False).fit(X, y).support_
+    assert kept[:2].all() and not raw[:2].any()
+
+
+def test_constant_columns_are_never_selected_and_sparse_input_is_scaled(small_regression):
+    X, y = small_regression
+    X = np.column_stack([X, np.full(X.shape[0], 3.0)])
+    model = _quick_cv().fit(sp.csr_matrix(X), y)
+    assert not model.support_[-1] and model.support_.any()
+    assert model.predict(sp.csr_matrix(X)).shape == y.shape
+    with pytest.raises(ValueError, match="Every column of X is constant"):
+        _quick_cv().fit(np.ones((30, 3)), y[:30])
+
+
+def test_a_seed_repeats_the_fit_whatever_numpys_global_state(small_regression):
+    X, y = small_regression
+    np.random.seed(1)  # noqa: NPY002 (the global state is what this test varies)
+    first = _quick_cv(random_state=3).fit(X, y)
+    np.random.seed(2)  # noqa: NPY002
+    second = _quick_cv(random_state=3).fit(X, y)
+    np.testing.assert_array_equal(first.support_, second.support_)
+    assert first.alpha_ == second.alpha_
+    np.testing.assert_array_equal(first.predict(X), second.predict(X))
+
+
+def test_one_setting_changes_without_losing_the_tuned_defaults():
+    model = L1MLPRegressorCV().set_params(hidden_layer_sizes=(8,), max_iter=50, random_state=0)
+    template = model._template()
+    assert template.hidden_layer_sizes == (8,) and template.max_iter == 50
+    assert template.feature_alpha == 1.0 and template.alpha == 0.03  # the tuned mix stays
+    assert template.learning_rate_init == 0.01
+    # A given network's own settings stay unless one is given here too.
+    given = L1MLPRegressorCV(L1MLPRegressor(max_iter=7, alpha=0.5), l1_mode="cumulative")
+    assert given._template().max_iter == 7 and given._template().l1_mode == "cumulative"
+
+
+@pytest.mark.parametrize("rule", ["best", "one_standard_error", "tolerance"])
+def test_each_rule_picks_the_point_it_names(small_regression, rule):
+    X, y = small_regression
+    model = _quick_cv(rule=rule).fit(X, y)
+    results = model.cv_results_
+    mean, std = results["mean_test_score"], results["std_test_score"]
+    best = int(np.argmax(mean))
+    bar = {
+        "best": mean[best],
+        "one_standard_error": mean[best] - std[best] / np.sqrt(3),
+        "tolerance": mean[best] - model.score_tolerance,
+    }[rule]
+    assert model.best_index_ == np.flatnonzero(mean >= bar)[0]
+    assert model.best_index_ <= best  # never denser than the best
+
+
+def test_max_features_caps_the_selection_and_frequencies_are_fold_shares(small_regression):
+    X, y = small_regression
+    for k in (1, 3):
+        model = _quick_cv(max_features=k, rule="best").fit(X, y)
+        assert 1 <= model.n_features_selected_ <= k
+        assert model.cv_results_["n_features"][model.best_index_] <= k
+    frequency = model.selection_frequency_
+    assert frequency.shape == (X.shape[1],) and set(np.unique(frequency)) <= {0, 1 / 3, 2 / 3, 1}
+    np.testing.assert_array_equal(model.columns_read_, np.flatnonzero(frequency > 0.5))

@@ -1,0 +1,303 @@
+"""Feature selection on real data: our CV classifier against the selectors users compare it with.
+
+Data: scikit-learn's bundled breast-cancer and wine sets (raw units) and, when
+a data folder is given, the public feature-selection benchmarks in it
+(``mice_protein``, ``colon``, ``allaml``, ``basehock``; see that folder's
+README; a missing file is skipped). Data sets under 300 rows are scored by
+stratified 5-fold outer cross-validation, larger ones on one stratified
+75/25 split; every contestant sees the same splits, one thread each.
+
+Table (a), the defaults: ``L1MLPClassifierCV(random_state=0)`` on the raw
+columns (it standardizes inside); ``LogisticRegressionCV`` with an L1
+penalty (saga, 10 Cs, 5 folds); ``MLPClassifier`` on all features; and
+``LassoNetClassifierCV`` when ``lassonet`` is installed (extra ``lassonet``),
+skipped on a data set after one fit over ``--lassonet-limit`` seconds. The
+baselines get standardized columns (sparse ones scaled, not centred).
+Printed: held-out accuracy, features used, seconds per fit, and whether ours
+is within 0.02 of the best, with no more features than the L1 logistic model,
+in at most half LassoNet's time.
+
+Table (b), a fixed number of features (the protocol of Lemhadri et al.,
+JMLR 2021, Table 1): each selector picks ``k`` columns on the training part
+(ours with ``max_features=k``; the L1 logistic model at the smallest ``C``
+that uses ``k`` features, its top ``k`` by coefficient size; random-forest
+importance; mutual information; LassoNet's path point with at most ``k``),
+one fixed downstream ``MLPClassifier`` is trained on those columns and
+scored on the held-out part. Printed: its accuracy per selector, and whether
+ours is within 0.01 of the best.
+
+Run: python benchmarks/bench_real_data.py [DATA_DIR] [--quick] [--only NAME ...]
+"""
+
+import argparse
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.datasets import load_breast_cancer, load_wine
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_selection import mutual_info_classif
+from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
+from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import LabelEncoder, StandardScaler
+from sklearn.utils.fixes import parse_version
+from threadpoolctl import threadpool_limits
+
+from sklearn_l1mlp import L1MLPClassifierCV
+
+try:
+    from sklearn import __version__ as SKLEARN_VERSION
+except ImportError:  # pragma: no cover
+    SKLEARN_VERSION = "0"
+#: scikit-learn 1.8 replaced ``penalty="l1"`` by ``l1_ratio=1`` (and warns on the old spelling).
+_NEW_L1 = parse_version(SKLEARN_VERSION) >= parse_version("1.8")
+L1 = {"l1_ratio": 1.0} if _NEW_L1 else {"penalty": "l1"}
+L1_CV = {"l1_ratios": (1.0,)} if _NEW_L1 else {"penalty": "l1"}
+
+#: Data sets in DATA_DIR, in the order printed; sparse ones are word counts.
+FILES = {"mice_protein": False, "colon": False, "allaml": False, "basehock": True}
+SMALL = 300
+KS = (10, 50)
+
+
+def load_data(data_dir, only=None):
+    """name -> (X, y): the bundled sets, then those found in ``data_dir``."""
+    sets = {
+        "breast_cancer (raw)": load_breast_cancer(return_X_y=True),
+        "wine (raw)": load_wine(return_X_y=True),
+    }
+    if data_dir is not None:
+        for name, sparse in FILES.items():
+            path = Path(data_dir) / f"{name}.npz"
+            if not path.exists():
+                print(f"{path} not found: skipping {name}.")
+                continue
+            data = np.load(path, allow_pickle=True)
+            X = data["X"].astype(np.float64)
+            sets[name] = (sp.csr_matrix(X) if sparse else X, data["y"])
+    if only:
+        sets = {name: data for name, data in sets.items() if name.split()[0] in only}
+    return {name: (X, LabelEncoder().fit_transform(y)) for name, (X, y) in sets.items()}
+
+
+def splits_of(X, y):
+    if X.shape[0] < SMALL:
+        return list(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y))
+    rows = np.arange(X.shape[0])
+    return [train_test_split(rows, test_size=0.25, stratify=y, random_state=0)]
+
+
+def _standardized(X_train, X_test):
+    scaler = StandardScaler(with_mean=not sp.issparse(X_train)).fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test)
+
+
+def _columns_used(coef):
+    return int(np.count_nonzero(np.any(coef != 0, axis=0)))
+
+
+# -- table (a): each contestant with its own defaults -------------------------
+def ours(X_train, y_train, X_test, y_test):
+    model = L1MLPClassifierCV(random_state=0).fit(X_train, y_train)
+    return model.score(X_test, y_test), model.n_features_selected_
+
+
+def l1_logistic(X_train, y_train, X_test, y_test):
+    X_train, X_test = _standardized(X_train, X_test)
+    model = LogisticRegressionCV(
+        Cs=10, cv=5, solver="saga", max_iter=1000, random_state=0, **L1_CV
+    ).fit(X_train, y_train)
+    return model.score(X_test, y_test), _columns_used(model.coef_)
+
+
+def mlp_all(X_train, y_train, X_test, y_test):
+    X_train, X_test = _standardized(X_train, X_test)
+    model = MLPClassifier(max_iter=500, random_state=0).fit(X_train, y_train)
+    return model.score(X_test, y_test), X_train.shape[1]
+
+
+def lassonet_cv(X_train, y_train, X_test, y_test):
+    import lassonet
+
+    X_train, X_test = _standardized(X_train, X_test)
+    X_train, X_test = (X.toarray() if sp.issparse(X) else X for X in (X_train, X_test))
+    model = lassonet.LassoNetClassifierCV(cv=5, random_state=0, torch_seed=0, verbose=0)
+    model.fit(X_train, y_train)
+    return model.score(X_test, y_test), int(model.best_selected_.sum())
+
+
+DEFAULTS = {
+    "L1MLPClassifierCV": ours,
+    "L1 logistic CV": l1_logistic,
+    "MLP, all features": mlp_all,
+    "LassoNetCV": lassonet_cv,
+}
+
+
+# -- table (b): k columns from each selector, one downstream MLP ---------------
+def pick_ours(X, y, k):
+    model = L1MLPClassifierCV(random_state=0, max_features=k, rule="best").fit(X, y)
+    return np.flatnonzero(model.support_)
+
+
+def pick_l1_logistic(X, y, k):
+    X = StandardScaler(with_mean=not sp.issparse(X)).fit_transform(X)
+    coef = None
+    for C in np.geomspace(1e-3, 1e2, 16):
+        coef = LogisticRegression(solver="saga", C=C, max_iter=500, **L1).fit(X, y).coef_
+        if _columns_used(coef) >= k:
+            break
+    size = np.abs(coef).sum(axis=0)
+    return np.argsort(-size, kind="stable")[: min(k, np.count_nonzero(size))]
+
+
+def pick_forest(X, y, k):
+    forest = RandomForestClassifier(n_estimators=300, random_state=0).fit(X, y)
+    return np.argsort(-forest.feature_importances_, kind="stable")[:k]
+
+
+def pick_mutual_information(X, y, k):
+    return np.argsort(-mutual_info_classif(X, y, random_state=0), kind="stable")[:k]
+
+
+def pick_lassonet(X, y, k):
+    import lassonet
+
+    X = StandardScaler(with_mean=not sp.issparse(X)).fit_transform(X)
+    X = X.toarray() if sp.issparse(X) else X
+    path = lassonet.LassoNetClassifier(random_state=0, torch_seed=0, verbose=0).path(
+        X, y, return_state_dicts=False
+    )
+    fitting = [point for point in path if point.selected.sum() <= k]
+    best = max(fitting, key=lambda point: point.selected.sum())
+    return np.flatnonzero(best.selected.cpu().numpy())
+
+
+SELECTORS = {
+    "L1MLPClassifierCV": pick_ours,
+    "L1 logistic": pick_l1_logistic,
+    "random forest": pick_forest,
+    "mutual information": pick_mutual_information,
+    "LassoNet": pick_lassonet,
+}
+
+
+def downstream_accuracy(columns, X_train, y_train, X_test, y_test):
+    """The fixed downstream network, trained on ``columns`` only."""
+    if len(columns) == 0:
+        return float(np.mean(y_test == np.bincount(y_train).argmax()))
+    X_train, X_test = _standardized(X_train[:, columns], X_test[:, columns])
+    model = MLPClassifier(hidden_layer_sizes=(100,), max_iter=1000, random_state=0)
+    return model.fit(X_train, y_train).score(X_test, y_test)
+
+
+# -- running and printing -------------------------------------------------------
+def _timed(function, *args):
+    start = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - start
+
+
+def table_defaults(name, X, y, contestants, lassonet_limit):
+    """contestant -> (mean accuracy, mean features, mean seconds) over the splits."""
+    rows = {}
+    for label, run in contestants.items():
+        results = []
+        for train, test in splits_of(X, y):
+            (accuracy, n_features), seconds = _timed(run, X[train], y[train], X[test], y[test])
+            results.append((accuracy, n_features, seconds))
+            if label == "LassoNetCV" and seconds > lassonet_limit:
+                print(f"  {name}: LassoNetCV took {seconds:.0f} s on one split; stopping it.")
+                break
+        rows[label] = tuple(np.mean(results, axis=0))
+    return rows
+
+
+def _met(condition):
+    return "met" if condition else "NOT met"
+
+
+def print_defaults(name, X, rows):
+    print(f"\n(a) {name}: {X.shape[0]} x {X.shape[1]}")
+    print(f"{'contestant':<22}{'accuracy':>9}{'features':>10}{'s per fit':>11}")
+    for label, (accuracy, n_features, seconds) in rows.items():
+        print(f"{label:<22}{accuracy:>9.3f}{n_features:>10.1f}{seconds:>11.1f}")
+    accuracy, n_features, seconds = rows["L1MLPClassifierCV"]
+    others = {label: row for label, row in rows.items() if label != "L1MLPClassifierCV"}
+    best = max(row[0] for row in others.values())
+    verdicts = [
+        f"accuracy {accuracy - best:+.3f} vs the best other ({_met(accuracy >= best - 0.02)})"
+    ]
+    if "L1 logistic CV" in rows:
+        linear = rows["L1 logistic CV"][1]
+        verdicts.append(f"features {n_features:.1f} vs {linear:.1f} ({_met(n_features <= linear)})")
+    if "LassoNetCV" in rows:
+        ratio = seconds / rows["LassoNetCV"][2]
+        verdicts.append(f"time {ratio:.2f} of LassoNet's ({_met(ratio <= 0.5)})")
+    print("goal: " + "; ".join(verdicts))
+
+
+def table_k(name, X, y, selectors, ks=KS):
+    """(k, selector) -> mean downstream accuracy over the splits."""
+    rows = {}
+    for k in ks:
+        if k >= X.shape[1]:
+            continue
+        for label, pick in selectors.items():
+            accuracies = []
+            for train, test in splits_of(X, y):
+                columns = pick(X[train], y[train], k)
+                accuracies.append(
+                    downstream_accuracy(columns, X[train], y[train], X[test], y[test])
+                )
+            rows[k, label] = float(np.mean(accuracies))
+    return rows
+
+
+def print_k(name, rows, selectors):
+    print(f"\n(b) {name}: downstream MLP accuracy on k selected features")
+    print(f"{'k':>4}  " + "".join(f"{label:>20}" for label in selectors) + "   goal")
+    for k in sorted({k for k, _ in rows}):
+        accuracies = [rows[k, label] for label in selectors]
+        ours_accuracy, best = rows[k, "L1MLPClassifierCV"], max(accuracies)
+        verdict = _met(ours_accuracy >= best - 0.01)
+        print(f"{k:>4}  " + "".join(f"{a:>20.3f}" for a in accuracies) + f"   {verdict}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", nargs="?", help="folder with the .npz data sets")
+    parser.add_argument("--only", nargs="*", help="data set names to run")
+    parser.add_argument("--quick", action="store_true", help="table (a) on breast cancer only")
+    parser.add_argument("--lassonet-limit", type=float, default=300.0, help="seconds")
+    args = parser.parse_args(argv)
+    contestants, selectors = dict(DEFAULTS), dict(SELECTORS)
+    try:
+        import lassonet  # noqa: F401
+    except ImportError:
+        print("lassonet is not installed (pip install '.[lassonet]'): skipping it.")
+        contestants.pop("LassoNetCV")
+        selectors.pop("LassoNet")
+    data = load_data(
+        None if args.quick else args.data_dir, ["breast_cancer"] if args.quick else args.only
+    )
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    warnings.simplefilter("ignore", FutureWarning)
+    results = {}
+    with threadpool_limits(1):
+        for name, (X, y) in data.items():
+            rows = table_defaults(name, X, y, contestants, args.lassonet_limit)
+            print_defaults(name, X, rows)
+            k_rows = {} if args.quick else table_k(name, X, y, selectors)
+            if k_rows:
+                print_k(name, k_rows, selectors)
+            results[name] = rows, k_rows
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""The shared parts of the CV estimators' docstrings (filled in per class with ``format``)."""
+
+CV_PARAMETERS_DOC = """
+    Parameters
+    ----------
+    estimator : {estimator_name} or None, default=None
+        The network, its solver and its ``l1_mode``; its ``alpha`` and
+        ``feature_alpha`` set only the *mix* of the two penalties along the
+        path (as in ``l1_path``). ``None``: ``{estimator_name}(
+        hidden_layer_sizes=(32,), alpha=0.03, feature_alpha=1.0,
+        learning_rate_init=0.01, max_iter=500)``. Use an exact-zero
+        ``l1_mode`` (``"proximal"``, the default, or ``"cumulative"``).
+
+    hidden_layer_sizes, l1_mode, learning_rate_init, max_iter : default=None
+        Settings of the network, as in ``{estimator_name}``. ``None`` keeps
+        the network's own (the default network's, or ``estimator``'s); a
+        value replaces it and leaves every other setting as it is, so
+        ``{cv_name}(hidden_layer_sizes=(64,))`` is the default network with
+        64 hidden units.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds every network of the fit (the first fits, the path, the
+        refits) with one seed drawn from it, so that the same value gives
+        the same ``support_``, ``alpha_`` and predictions whatever numpy's
+        global state. ``None``: the network's own ``random_state``.
+
+    standardize : bool, default=True
+        Scale each column to mean 0 and standard deviation 1 (on each
+        fold's training rows for the fold fits, with the sample weights;
+        sparse columns to root mean square 1 without centering) before any
+        fit, as glmnet does. An L1 penalty charges every weight alike, so
+        without this a column's units decide whether it is selected. The
+        scaling is folded into the final network's first layer{target_note},
+        so ``predict``, ``coefs_`` and ``intercepts_`` take the user's own
+        columns. Constant columns are never selected.
+
+    alphas : array-like or None, default=None
+        The path values (see ``l1_path``). ``None``: ``n_alphas`` values from
+        the one at which a fresh fit on all the data uses no feature down to
+        ``alpha_min_ratio`` times it.
+
+    n_alphas : int, default=10
+
+    alpha_min_ratio : float, default=1e-2
+
+    cv : int, cross-validation generator or iterable, default=5
+        As in ``LassoCV``{stratified}.
+
+    n_jobs : int or None, default=None
+        Folds run in parallel with joblib (any backend, ``dask`` included).
+
+    max_features : int or None, default=None
+        At most this many features (glmnet's ``dfmax``): the rule chooses
+        among the points whose selection (the columns more than half of the
+        folds use) has at most ``max_features`` columns.
+
+    rule : {{"best", "one_standard_error", "tolerance"}}, default="tolerance"
+        How the point is chosen from the mean CV scores, the grid running
+        from the sparsest point: ``"best"``, the best mean score (the
+        sparser on ties); ``"one_standard_error"``, the sparsest within one
+        standard error (std over folds / sqrt(n_folds)) of the best
+        (glmnet's ``lambda.1se``); ``"tolerance"``, the sparsest within
+        ``score_tolerance`` of the best.
+
+    score_tolerance : float, default=0.01
+        The tolerance of ``rule="tolerance"``, in the units of ``score``
+        ({score_name}).
+
+    relax : float, default=0.1
+        Score (and finally refit) each point by a network trained on the
+        features the point uses, with its penalty times ``relax`` (the relaxed
+        lasso; 0 refits without penalty).
+
+    adaptive : bool, default=True
+        Scale each feature's penalty by ``(max m / m_j) ** adaptive_power``,
+        ``m`` the importances of a first fit (the adaptive lasso).
+
+    adaptive_power : float, default=1.0
+
+    initial_alpha : float or None, default=None
+        The per-weight ``alpha`` of the adaptive first fit. ``None``: a tenth
+        of the smallest per-weight ``alpha`` at which a fresh fit on all the
+        data uses no feature.
+
+    verbose : int, default=0
+        joblib's verbosity.
+"""
+
+CV_ATTRIBUTES_DOC = """
+    Attributes
+    ----------
+    alpha_, feature_alpha_ : float
+        The penalties chosen.
+
+    support_ : ndarray of bool, shape (n_features_in_,)
+        The features the final model uses.
+
+    columns_read_ : ndarray of int
+        The columns ``estimator_`` is trained on: those the fold fits at the
+        chosen penalty use in more than half of the folds (a superset of
+        ``support_``; the relaxed refit may drop some).
+
+    n_features_selected_ : int
+
+    estimator_ : {estimator_name} or {dummy_name}
+        The final model, trained on the (standardized) columns
+        ``columns_read_`` and taking ``X[:, columns_read_]`` in the user's
+        units (a constant ``{dummy_name}`` on all of ``X`` when no feature
+        is selected).
+
+    coefs_, intercepts_ : list of ndarray
+        ``estimator_``'s weights, the first layer with a zero row per
+        unselected feature (so they apply to all of ``X``).
+
+    feature_importances_ : ndarray of shape (n_features_in_,)
+        The final network's importances, 0 for unselected features,
+        measured on the standardized columns (with ``standardize=True``):
+        a column's share does not depend on its units.
+
+    n_iter_ : int
+        The epochs (or lbfgs iterations) of the final network's fit; 0 when
+        no feature is selected.
+
+    selection_frequency_ : ndarray of shape (n_features_in_,)
+        The share of folds whose fit uses each feature at the chosen point.
+
+    alphas_ : ndarray
+        The grid's ``alpha`` values, largest first.
+
+    cv_results_ : dict of ndarray
+        Per grid point: ``alpha``, ``feature_alpha``, ``mean_test_score``,
+        ``std_test_score``, ``rank_test_score``, ``mean_n_features``,
+        ``n_features`` (the columns more than half of the folds use), and per
+        fold ``split{{k}}_test_score``, ``split{{k}}_n_features`` and
+        ``split{{k}}_features`` (the indices each fold's fit uses).
+
+    best_index_ : int
+        The chosen grid point.
+
+    best_score_ : float
+        Its mean CV score.
+
+    n_features_in_ : int
+
+    feature_names_in_ : ndarray of str
+        Defined when ``X`` has string column names.
+"""
