@@ -3,8 +3,8 @@
 y depends on 4 of 20 features through sin, a product and a square.
 L1MLPRegressorCV scores a path of penalties (per-weight alpha plus the row
 penalty feature_alpha, in a fixed ratio) on 3 folds, each point judged by a
-relaxed refit on the features it uses, and keeps the sparsest point within
-0.01 of the best mean R^2. The plot shows, along the path, the features the
+relaxed refit on the features it uses, and keeps the point with the best
+mean R^2. The plot shows, along the path, the features the
 folds' fits use (mean over folds) and the mean relaxed R^2, once with the
 adaptive per-feature factors (the default) and once without, the chosen
 point marked.

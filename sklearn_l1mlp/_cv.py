@@ -22,8 +22,8 @@ set (and once on all the data, to place the grid):
    a point is judged by the features it picks, not by its shrinkage
    (Meinshausen, 2007).
 
-The point is chosen from the mean scores by ``rule`` (by default the
-sparsest within ``score_tolerance`` of the best), among the points with at
+The point is chosen from the mean scores by ``rule`` (by default the best
+mean score, the sparser point on ties), among the points with at
 most ``max_features`` columns when that is given; the final model is the
 relaxed refit, on all the data, on the features that the fold fits at that
 point use in more than half of the folds, with the scaling folded into its
@@ -123,7 +123,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         cv=5,
         n_jobs=None,
         max_features=None,
-        rule="tolerance",
+        rule="best",
         score_tolerance=0.01,
         relax=0.1,
         adaptive=True,
@@ -307,8 +307,12 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         # feature's gradient vanishes as its weights shrink together, so near
         # the sparse end a step up in penalty sometimes empties a network.
         majority = 2 * votes > len(splits)
-        std_scores = np.nanstd(finite, axis=0)
-        chosen = self._choose(mean_scores, std_scores / np.sqrt(len(splits)), majority.sum(1))
+        if self.max_features is None:
+            standard_errors = np.nanstd(finite, axis=0) / np.sqrt(len(splits))
+            chosen = self._choose(mean_scores, standard_errors)
+            columns = majority[chosen]
+        else:
+            chosen, columns = self._first_to_enter(majority, votes)
 
         self.cv_results_ = _cv_results(grid, direction, scores, features, mean_scores)
         self.cv_results_["n_features"] = majority.sum(axis=1)
@@ -318,28 +322,39 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         self.feature_alpha_ = float(grid[chosen] * direction[1])
         self.alphas_ = self.cv_results_["alpha"]
         self.selection_frequency_ = votes[chosen] / len(splits)
-        self._refit(
-            template, direction, grid[chosen], scaling, majority[chosen], X, y, sample_weight
-        )
+        self._refit(template, direction, grid[chosen], scaling, columns, X, y, sample_weight)
         self.support_ = self.feature_importances_ > 0
         self.n_features_selected_ = int(self.support_.sum())
         return self
 
-    def _choose(self, mean_scores, standard_errors, n_features):
-        """The chosen grid point (the grid runs largest alpha first, so sparsest first)."""
-        eligible = np.ones(mean_scores.size, dtype=bool)
-        if self.max_features is not None:
-            eligible = n_features <= self.max_features
-            eligible[0] |= not eligible.any()
-        candidates = np.flatnonzero(eligible)
-        best = candidates[np.argmax(mean_scores[candidates])]
+    def _choose(self, mean_scores, standard_errors):
+        """The grid point ``rule`` picks (the grid runs largest alpha first, so sparsest first)."""
+        best = int(np.argmax(mean_scores))  # the first, so the sparsest, on ties
         if self.rule == "best":
-            return int(best)
+            return best
         if self.rule == "one_standard_error":
             bar = mean_scores[best] - standard_errors[best]
         else:
             bar = mean_scores[best] - self.score_tolerance
-        return int(candidates[np.flatnonzero(mean_scores[candidates] >= bar)[0]])
+        return int(np.flatnonzero(mean_scores >= bar)[0])
+
+    def _first_to_enter(self, majority, votes):
+        """The ``max_features`` columns that enter the path first, and the point to refit at.
+
+        A column's rank is the number of path points at which more than half
+        of the folds use it (the path grows as alpha falls, so a column that
+        enters early counts many), ties broken by its votes over the whole
+        path. The refit penalty is that of the sparsest point whose
+        selection has ``max_features`` columns (the densest point if none).
+        """
+        points_used = majority.sum(axis=0)
+        order = np.lexsort((-votes.sum(axis=0), -points_used))
+        top = order[: self.max_features]
+        columns = np.zeros(majority.shape[1], dtype=bool)
+        columns[top[points_used[top] > 0]] = True
+        reached = np.flatnonzero(majority.sum(axis=1) >= self.max_features)
+        chosen = int(reached[0]) if reached.size else majority.shape[0] - 1
+        return chosen, columns
 
     def _refit(self, template, direction, value, scaling, columns, X, y, sample_weight):
         """Fit ``estimator_``: the relaxed refit, on all the data, on ``columns``.

@@ -50,12 +50,15 @@ CV_PARAMETERS_DOC = """
         Folds run in parallel with joblib (any backend, ``dask`` included).
 
     max_features : int or None, default=None
-        At most this many features (glmnet's ``dfmax``): the rule chooses
-        among the points whose selection (the columns more than half of the
-        folds use) has at most ``max_features`` columns.
+        Select this many features (fewer only if the path never uses so
+        many), like ``RFE``'s ``n_features_to_select``: the columns that
+        enter the path first (ranked by the number of path points at which
+        more than half of the folds use them), refit at the penalty of the
+        sparsest point that uses that many. ``rule`` then plays no part.
 
-    rule : {{"best", "one_standard_error", "tolerance"}}, default="tolerance"
-        How the point is chosen from the mean CV scores, the grid running
+    rule : {{"best", "one_standard_error", "tolerance"}}, default="best"
+        How the point is chosen from the mean CV scores (when
+        ``max_features`` is None), the grid running
         from the sparsest point: ``"best"``, the best mean score (the
         sparser on ties); ``"one_standard_error"``, the sparsest within one
         standard error (std over folds / sqrt(n_folds)) of the best

@@ -59,7 +59,11 @@ _PARAMETERS_DOC = """
         ``alpha`` is an L2 strength divided by the batch's sample count, it is
         **not** divided by the number of samples (the convention of ``Lasso``
         and ``SGDClassifier``), so a good value does not move as the data set
-        grows. ``alpha=0`` means no penalty.
+        grows. ``alpha=0`` means no penalty. Units matter: the penalty charges
+        every weight alike, so a column in small units (which needs large
+        weights) pays more to be used than the same column in large units.
+        Standardize the columns first (``make_pipeline(StandardScaler(),
+        model)``), or use the CV estimators, which do it inside ``fit``.
 
     batch_size : int or "auto", default="auto"
         Rows per mini-batch; ``"auto"`` is ``min(200, n_samples)``. A value

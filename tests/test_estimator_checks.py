@@ -71,24 +71,7 @@ def _cv_instances():
         yield cv_class(template, cv=2, n_alphas=3)
 
 
-_FOLDS_REASON = (
-    "Repeating a row is not weighting it under cross-validation: the folds of the "
-    "repeated data set hold other rows than those of the weighted one, so the path "
-    "is scored on other held-out sets (scikit-learn's LassoCV and LogisticRegressionCV "
-    "declare this check for the same reason). It passes only when both fits happen to "
-    "choose the same point; every training fit inside honours the weights exactly "
-    "(see test_sklearn_compatible_estimator)."
-)
-
-
-def _cv_expected_failures(estimator):
-    return {
-        "check_sample_weight_equivalence_on_dense_data": _FOLDS_REASON,
-        "check_sample_weight_equivalence_on_sparse_data": _FOLDS_REASON,
-    }
-
-
-@parametrize_with_checks(list(_cv_instances()), expected_failed_checks=_cv_expected_failures)
+@parametrize_with_checks(list(_cv_instances()))
 def test_sklearn_compatible_cv_estimator(estimator, check):
     check(estimator)
 

@@ -882,3 +882,31 @@ def test_failed_partial_fit_with_a_new_class_leaves_classes_and_state(cancer):
         model.partial_fit(X, np.where(y == 1, 7, y))
     np.testing.assert_array_equal(model.classes_, classes)
     _assert_unchanged(model, before)
+
+
+# -- scikit-learn's own MLP regression tests that concern drop-in use ---------
+@pytest.mark.parametrize("estimator_class", [L1MLPClassifier, L1MLPRegressor])
+def test_early_stopping_on_a_frame_with_one_class_keeps_feature_names_quiet(estimator_class):
+    # scikit-learn's test_preserve_feature_names: scoring the validation split
+    # must not warn about feature names, and a one-class target must fit.
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(rng.randn(10, 2), columns=["colname_a", "colname_b"])
+    y = pd.Series(np.full(10, 1), name="colname_y")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        model = estimator_class(early_stopping=True, validation_fraction=0.2).fit(X, y)
+    np.testing.assert_array_equal(model.feature_names_in_, X.columns)
+
+
+def test_a_pickled_one_sample_model_learns_a_new_target_by_partial_fit(tmp_path):
+    # scikit-learn's test_mlp_loading_from_joblib_partial_fit.
+    joblib = pytest.importorskip("joblib")
+    model = L1MLPRegressor(
+        hidden_layer_sizes=(42,), random_state=42, learning_rate_init=0.01, max_iter=200
+    ).fit([[2]], [4])
+    joblib.dump(model, tmp_path / "mlp.pkl")
+    loaded = joblib.load(tmp_path / "mlp.pkl")
+    for _ in range(200):
+        loaded.partial_fit([[2]], [1])
+    assert loaded.predict([[2]])[0] == pytest.approx(1, rel=1e-2)
