@@ -81,9 +81,9 @@ CV_PARAMETERS_DOC = """
     adaptive_power : float, default=1.0
 
     initial_alpha : float or None, default=None
-        The per-weight ``alpha`` of the adaptive first fit. ``None``: a tenth
-        of the smallest per-weight ``alpha`` at which a fresh fit on all the
-        data uses no feature.
+        The per-weight ``alpha`` of the adaptive first fit. ``None``: 0.03
+        times the smallest per-weight ``alpha`` at which a fresh fit on all
+        the data uses no feature.
 
     verbose : int, default=0
         joblib's verbosity.

@@ -367,8 +367,9 @@ def test_the_path_adds_features_a_few_at_a_time_on_a_real_data_set(raw_breast_ca
     ]:
         steps = np.diff(counts)
         assert counts[0] <= 3, counts  # the sparse end starts (nearly) empty
-        assert np.all(steps >= -1) and np.all(steps <= 3), counts
-        assert counts[-1] > counts[0]
+        # A few at a time; a stochastic fit may end a feature or two short.
+        assert np.all(steps >= -2) and np.all(steps <= 3), counts
+        assert counts[-1] >= counts[0] + 5
 
 
 @pytest.mark.parametrize("where", ["an all-missing column", "a missing target"])
@@ -385,3 +386,27 @@ def test_missing_values_are_a_clear_error_that_loses_nothing(small_regression, w
     with pytest.raises(ValueError, match="contains NaN"):
         model.fit(X, y)
     assert all(model.__dict__[name] is value for name, value in before.items())
+
+
+def test_friedman1_keeps_its_square_term():
+    # (x2 - 0.5)**2 has no linear signal; a first fit too sparse to keep it
+    # once made the adaptive factors shut it out for good.
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.datasets import make_friedman1
+    from sklearn.neural_network import MLPRegressor
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = make_friedman1(n_samples=500, n_features=50, noise=1, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    model = L1MLPRegressorCV(random_state=0).fit(X_train, y_train)
+    assert set(range(5)) <= set(np.flatnonzero(model.support_))
+    assert model.n_features_selected_ <= 8
+    network = make_pipeline(
+        StandardScaler(),
+        MLPRegressor(
+            hidden_layer_sizes=(32,), learning_rate_init=0.01, max_iter=500, random_state=0
+        ),
+    )
+    oracle = TransformedTargetRegressor(network, transformer=StandardScaler())
+    oracle.fit(X_train[:, :5], y_train)
+    assert model.score(X_test, y_test) >= oracle.score(X_test[:, :5], y_test) - 0.02
