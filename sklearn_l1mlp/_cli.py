@@ -79,19 +79,28 @@ def _preprocessor(X):
 
 
 def _column_importances(pipeline, X):
-    """Importance per original column: the sum over its encoded columns."""
+    """Importance per original column: the sum over the columns it was encoded into.
+
+    The encoded columns come in the transformers' order, each numeric column
+    as one and each categorical column as one per category; walking them in
+    that order (rather than matching names by prefix, which would give a
+    column ``a`` the columns of ``a_b`` too) assigns each to its source.
+    """
     network = pipeline[-1]
     preprocessor = pipeline[0]
-    names = preprocessor.get_feature_names_out()
-    encoded = dict(zip(names, network.feature_importances_, strict=True))
-    importances = {}
-    for name, columns in ((n, c) for n, _, c in preprocessor.transformers_ if n != "remainder"):
-        for column in columns:
-            if name == "numeric":
-                importances[column] = encoded[column]
-            else:
-                prefix = f"{column}_"
-                importances[column] = sum(v for k, v in encoded.items() if k.startswith(prefix))
+    encoded = network.feature_importances_
+    importances, position = {}, 0
+    for name, transformer, columns in preprocessor.transformers_:
+        if name == "remainder":
+            continue
+        widths = (
+            [len(categories) for categories in transformer.categories_]
+            if name == "categorical"
+            else [1] * len(columns)
+        )
+        for column, width in zip(columns, widths, strict=True):
+            importances[column] = float(encoded[position : position + width].sum())
+            position += width
     if network.coefs_ is None:  # a CV estimator that kept no feature: a constant model
         return importances, 1.0
     zero_share = float(np.mean(np.concatenate([c.ravel() for c in network.coefs_]) == 0))
@@ -125,10 +134,9 @@ def fit_command(args):
                 f"--cv selects features, which needs exact zeros: use --mode proximal or "
                 f"cumulative (got {args.mode!r})"
             )
-        # The CV estimators' default mix of the row and per-weight penalties.
-        template = estimator_class(alpha=0.03, feature_alpha=1.0, **settings)
+        # The CV estimators' tuned network, with the settings given here.
         cv_class = L1MLPRegressorCV if task == "regression" else L1MLPClassifierCV
-        network = cv_class(template, cv=5, n_jobs=args.n_jobs)
+        network = cv_class(cv=5, n_jobs=args.n_jobs, **settings)
     else:
         network = estimator_class(alpha=args.alpha, **settings)
     pipeline = Pipeline([("preprocess", _preprocessor(X)), ("network", network)])

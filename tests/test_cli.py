@@ -118,3 +118,35 @@ def test_clear_errors(make_args, message, shop, capsys):
     assert main(make_args(directory)) == 2
     error = capsys.readouterr().err
     assert error.startswith("error:") and message in error
+
+
+def test_importances_of_a_column_are_not_shared_with_one_whose_name_extends_it(tmp_path):
+    # One-hot columns of "a" are named a_x, a_y; those of "a_b" are a_b_u, ...:
+    # matching by the prefix "a_" once gave "a" the importance of "a_b" too.
+    from sklearn.pipeline import Pipeline
+
+    from sklearn_l1mlp import L1MLPClassifier
+    from sklearn_l1mlp._cli import _column_importances, _preprocessor
+
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(
+        {
+            "a": rng.choice(["x", "y"], 200),
+            "a_b": rng.choice(["u", "v", "w"], 200),
+            "n": rng.rand(200),
+        }
+    )
+    y = (X["a_b"] == "u").astype(int)
+    pipeline = Pipeline(
+        [
+            ("preprocess", _preprocessor(X)),
+            ("network", L1MLPClassifier(max_iter=50, random_state=0)),
+        ]
+    ).fit(X, y)
+    importances, _ = _column_importances(pipeline, X)
+    encoded = dict(
+        zip(pipeline[0].get_feature_names_out(), pipeline[-1].feature_importances_, strict=True)
+    )
+    assert importances["a"] == pytest.approx(encoded["a_x"] + encoded["a_y"])
+    assert importances["a_b"] == pytest.approx(sum(encoded[f"a_b_{c}"] for c in "uvw"))
+    assert sum(importances.values()) == pytest.approx(1.0)
