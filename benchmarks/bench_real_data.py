@@ -26,7 +26,7 @@ one fixed downstream ``MLPClassifier`` is trained on those columns and
 scored on the held-out part. Printed: its accuracy per selector, and whether
 ours is within 0.01 of the best.
 
-Run: python benchmarks/bench_real_data.py [DATA_DIR] [--quick] [--only NAME ...]
+Run: python benchmarks/bench_real_data.py [DATA_DIR] [--quick] [--only NAME ...] [--tables ab]
 """
 
 import argparse
@@ -274,6 +274,7 @@ def main(argv=None):
     parser.add_argument("--only", nargs="*", help="data set names to run")
     parser.add_argument("--quick", action="store_true", help="table (a) on breast cancer only")
     parser.add_argument("--lassonet-limit", type=float, default=300.0, help="seconds")
+    parser.add_argument("--tables", default="ab", help="which tables: a, b or ab (default)")
     args = parser.parse_args(argv)
     contestants, selectors = dict(DEFAULTS), dict(SELECTORS)
     try:
@@ -290,9 +291,11 @@ def main(argv=None):
     results = {}
     with threadpool_limits(1):
         for name, (X, y) in data.items():
-            rows = table_defaults(name, X, y, contestants, args.lassonet_limit)
-            print_defaults(name, X, rows)
-            k_rows = {} if args.quick else table_k(name, X, y, selectors)
+            rows = {}
+            if "a" in args.tables:
+                rows = table_defaults(name, X, y, contestants, args.lassonet_limit)
+                print_defaults(name, X, rows)
+            k_rows = {} if args.quick or "b" not in args.tables else table_k(name, X, y, selectors)
             if k_rows:
                 print_k(name, k_rows, selectors)
             results[name] = rows, k_rows
