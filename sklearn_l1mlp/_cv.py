@@ -23,8 +23,8 @@ set (and once on all the data, to place the grid):
    (Meinshausen, 2007).
 
 The point is chosen from the mean scores by ``rule`` (by default the best
-mean score, the sparser point on ties), among the points with at
-most ``max_features`` columns when that is given; the final model is the
+mean score, the sparser point on ties), or, with ``max_features=k``, the k
+columns that enter the path first are taken; the final model is the
 relaxed refit, on all the data, on the features that the fold fits at that
 point use in more than half of the folds, with the scaling folded into its
 weights.
@@ -53,6 +53,7 @@ from ._engine import adaptive_penalty_factors
 from ._mlp import L1MLPClassifier, L1MLPRegressor, _check_sample_weight, _transactional
 from ._path import _columns, _fit_quietly, _penalty_direction, alpha_max, l1_path
 from ._scaling import (
+    ColumnScaling,
     column_scaling,
     fold_into_first_layer,
     fold_into_last_layer,
@@ -373,7 +374,11 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             self.n_iter_ = 0
             return
         positions = np.searchsorted(scaling.kept, self.columns_read_)
-        X_scaled = _columns(scaling.transform(X), positions)
+        # Only the chosen columns are scaled: on wide data, a few of many.
+        chosen = ColumnScaling(
+            self.columns_read_, scaling.offset[positions], scaling.scale[positions]
+        )
+        X_scaled = chosen.transform(X)
         y_scaled, _ = self._scaled_targets(y, y[:0], sample_weight)
         refit = clone(template).set_params(
             alpha=value * self.relax * direction[0],
