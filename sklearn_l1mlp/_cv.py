@@ -48,7 +48,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._cv_docs import CV_ATTRIBUTES_DOC, CV_PARAMETERS_DOC
+from ._cv_docs import cv_docstring
 from ._engine import adaptive_penalty_factors
 from ._mlp import L1MLPClassifier, L1MLPRegressor, _check_sample_weight, _transactional
 from ._path import _columns, _fit_quietly, _penalty_direction, alpha_max, l1_path
@@ -326,7 +326,9 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         self.feature_alpha_ = float(grid[chosen] * direction[1])
         self.alphas_ = self.cv_results_["alpha"]
         self.selection_frequency_ = votes[chosen] / len(splits)
-        self._refit(template, direction, grid[chosen], scaling, columns, X, y, sample_weight)
+        self._refit(
+            template, direction, grid[chosen], scaling, columns, X, y, y_scaled, sample_weight
+        )
         self.support_ = self.feature_importances_ > 0
         self.n_features_selected_ = int(self.support_.sum())
         return self
@@ -360,10 +362,11 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         chosen = int(reached[0]) if reached.size else majority.shape[0] - 1
         return chosen, columns
 
-    def _refit(self, template, direction, value, scaling, columns, X, y, sample_weight):
+    def _refit(self, template, direction, value, scaling, columns, X, y, y_scaled, sample_weight):
         """Fit ``estimator_``: the relaxed refit, on all the data, on ``columns``.
 
-        It is trained on the scaled columns and then takes the user's own:
+        It is trained on the scaled columns (and ``y_scaled``, the targets
+        the path was trained on) and then takes the user's own:
         the scaling is folded into its first layer (and, for the regressor,
         the target's into its last).
         """
@@ -379,7 +382,6 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             self.columns_read_, scaling.offset[positions], scaling.scale[positions]
         )
         X_scaled = chosen.transform(X)
-        y_scaled, _ = self._scaled_targets(y, y[:0], sample_weight)
         refit = clone(template).set_params(
             alpha=value * self.relax * direction[0],
             feature_alpha=value * self.relax * direction[1],
@@ -474,23 +476,18 @@ def _cv_results(grid, direction, scores, features, mean_scores):
 
 
 class L1MLPRegressorCV(RegressorMixin, _BaseL1MLPCV):
-    __doc__ = (
+    __doc__ = cv_docstring(
         """L1MLPRegressor with the penalty, and so the features, chosen by cross-validation.
 
     Standardizes the columns, scores a path of penalties on held-out folds
     with relaxed refits and adaptive per-feature factors, picks a point by
     ``rule``, and refits on all the data (see the module docs and
     docs/feature_selection.md).
-"""
-        + CV_PARAMETERS_DOC.format(
-            estimator_name="L1MLPRegressor",
-            cv_name="L1MLPRegressorCV",
-            stratified="",
-            score_name="R^2",
-            target_note=" (and the target's, centred and scaled likewise, into its last)",
-        )
-        + CV_ATTRIBUTES_DOC.format(estimator_name="L1MLPRegressor", dummy_name="DummyRegressor")
-        + """
+""",
+        kind="regressor",
+        estimator_name="L1MLPRegressor",
+        dummy_name="DummyRegressor",
+        tail="""
     See Also
     --------
     l1_path : the path this scores.
@@ -508,7 +505,7 @@ class L1MLPRegressorCV(RegressorMixin, _BaseL1MLPCV):
     ...     cv=3, n_alphas=6).fit(X, y)
     >>> np.flatnonzero(model.support_)
     array([0, 1])
-"""
+""",
     )
 
     _estimator_class = L1MLPRegressor
@@ -537,23 +534,18 @@ class L1MLPRegressorCV(RegressorMixin, _BaseL1MLPCV):
 
 
 class L1MLPClassifierCV(ClassifierMixin, _BaseL1MLPCV):
-    __doc__ = (
+    __doc__ = cv_docstring(
         """L1MLPClassifier with the penalty, and so the features, chosen by cross-validation.
 
     Standardizes the columns, scores a path of penalties on held-out
     (stratified) folds with relaxed refits and adaptive per-feature factors,
     picks a point by ``rule``, and refits on all the data (see the module
     docs and docs/feature_selection.md).
-"""
-        + CV_PARAMETERS_DOC.format(
-            estimator_name="L1MLPClassifier",
-            cv_name="L1MLPClassifierCV",
-            stratified=" (stratified for classifiers)",
-            score_name="accuracy",
-            target_note="",
-        )
-        + CV_ATTRIBUTES_DOC.format(estimator_name="L1MLPClassifier", dummy_name="DummyClassifier")
-        + """
+""",
+        kind="classifier",
+        estimator_name="L1MLPClassifier",
+        dummy_name="DummyClassifier",
+        tail="""
     classes_ : ndarray
         The class labels.
 
@@ -561,7 +553,7 @@ class L1MLPClassifierCV(ClassifierMixin, _BaseL1MLPCV):
     --------
     l1_path : the path this scores.
     sklearn.linear_model.LogisticRegressionCV : the linear model's counterpart.
-"""
+""",
     )
 
     _estimator_class = L1MLPClassifier

@@ -148,3 +148,34 @@ CV_ATTRIBUTES_DOC = """
     feature_names_in_ : ndarray of str
         Defined when ``X`` has string column names.
 """
+
+
+def cv_docstring(summary, *, kind, estimator_name, dummy_name, tail):
+    """A CV estimator's docstring: ``summary``, the shared parameters and attributes, ``tail``.
+
+    Parameters
+    ----------
+    summary : str
+        The first line and the paragraph after it.
+    kind : {"regressor", "classifier"}
+    estimator_name, dummy_name : str
+        The network's and the constant model's class names.
+    tail : str
+        Class-specific attributes, See Also and Examples.
+
+    Returns
+    -------
+    docstring : str
+    """
+    classifier = kind == "classifier"
+    parameters = CV_PARAMETERS_DOC.format(
+        estimator_name=estimator_name,
+        cv_name=f"{estimator_name}CV",
+        stratified=" (stratified for classifiers)" if classifier else "",
+        score_name="accuracy" if classifier else "R^2",
+        target_note=""
+        if classifier
+        else " (and the target's, centred and scaled likewise, into its last)",
+    )
+    attributes = CV_ATTRIBUTES_DOC.format(estimator_name=estimator_name, dummy_name=dummy_name)
+    return summary + parameters + attributes + tail
