@@ -60,6 +60,8 @@ class PathPoint:
         The fitted weights, when asked for.
     relaxed_estimator : estimator or None
         The relaxed refit (trained on ``X[:, features]``), when asked for.
+    importances : ndarray of shape (n_features,) or None
+        The network's ``feature_importances_`` at this point.
     """
 
     alpha: float
@@ -75,6 +77,7 @@ class PathPoint:
     coefs: list | None = field(default=None, repr=False)
     intercepts: list | None = field(default=None, repr=False)
     relaxed_estimator: object = field(default=None, repr=False)
+    importances: np.ndarray | None = field(default=None, repr=False)
 
 
 def _penalty_direction(estimator):
@@ -177,6 +180,7 @@ def l1_path(
     return_weights=False,
     return_relaxed=False,
     verbose=False,
+    callback=None,
 ):
     """Fit ``estimator`` over a grid of penalties, each fit warm-started from the last.
 
@@ -210,6 +214,10 @@ def l1_path(
         Keep every point's relaxed estimator.
     verbose : bool
         Print one line per point.
+    callback : callable or None
+        Called as ``callback(point)`` with each ``PathPoint`` as soon as it
+        is fitted (in fitting order, smallest alpha first); the CV
+        estimators report their progress through it.
 
     Returns
     -------
@@ -247,7 +255,9 @@ def l1_path(
                 return_relaxed,
             )
         if verbose:
-            _print_point(point)
+            print(describe_point(point))
+        if callback is not None:
+            callback(point)
         return point
 
     # Dense end first: see the module docstring for why.
@@ -269,10 +279,11 @@ def l1_path(
 def _record(model, X, y, sample_weight, X_val, y_val, return_weights):
     """The PathPoint of the fitted ``model``."""
     weights = np.concatenate([c.ravel() for c in model.coefs_])
+    importances = model.feature_importances_
     point = PathPoint(
         alpha=model.alpha,
         feature_alpha=model.feature_alpha,
-        features=np.flatnonzero(model.feature_importances_),
+        features=np.flatnonzero(importances),
         n_zero_weights=int(np.count_nonzero(weights == 0)),
         n_weights=weights.size,
         objective=model._objective(X, y, sample_weight),
@@ -280,6 +291,7 @@ def _record(model, X, y, sample_weight, X_val, y_val, return_weights):
         validation_score=(
             model.score(X_val, y_val) if X_val is not None and y_val is not None else None
         ),
+        importances=importances.copy(),
     )
     if return_weights:
         point.coefs = [c.copy() for c in model.coefs_]
@@ -287,7 +299,8 @@ def _record(model, X, y, sample_weight, X_val, y_val, return_weights):
     return point
 
 
-def _print_point(point):
+def describe_point(point):
+    """One line on a ``PathPoint``: its penalties, features, zeros, objective and scores."""
     line = (
         f"alpha={point.alpha:.4g}, feature_alpha={point.feature_alpha:.4g}: "
         f"{point.features.size} features, "
@@ -298,7 +311,7 @@ def _print_point(point):
         line += f", validation score {point.validation_score:.4f}"
     if point.relaxed_validation_score is not None:
         line += f", relaxed {point.relaxed_validation_score:.4f}"
-    print(line)
+    return line
 
 
 def _columns(X, features):

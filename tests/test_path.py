@@ -156,3 +156,16 @@ def test_verbose_prints_a_line_per_point(nonlinear, capsys):
     l1_path(_regressor(max_iter=20), X_train, y_train, alphas=[0.01, 0.1], verbose=True)
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and all("features" in line for line in lines)
+
+
+def test_the_callback_sees_each_point_as_it_is_fitted_with_its_importances(nonlinear):
+    X_train, _, y_train, _ = nonlinear
+    seen = []
+    path = l1_path(
+        _regressor(max_iter=20), X_train, y_train, alphas=[0.01, 0.1, 0.001], callback=seen.append
+    )
+    # Fitted from the dense end: the smallest alpha first.
+    assert [point.alpha for point in seen] == [0.001, 0.01, 0.1]
+    assert seen[::-1] == path
+    for point in path:
+        np.testing.assert_array_equal(np.flatnonzero(point.importances), point.features)
