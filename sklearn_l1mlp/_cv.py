@@ -48,10 +48,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._cv_choice import choose_point, cv_results, first_to_enter
 from ._cv_docs import cv_docstring
 from ._engine import adaptive_penalty_factors
 from ._mlp import L1MLPClassifier, L1MLPRegressor, _check_sample_weight, _transactional
 from ._path import _columns, _fit_quietly, _penalty_direction, alpha_max, l1_path
+from ._progress import FoldProgress
 from ._scaling import (
     ColumnScaling,
     column_scaling,
@@ -202,12 +204,13 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             )
         return adaptive_penalty_factors(importances, self.adaptive_power)
 
-    def _score_fold(self, template, initial_alpha, grid, X, y, sample_weight, train, test):
-        """Fold scores and features used along the path, largest alpha first.
+    def _score_fold(self, template, initial_alpha, grid, X, y, sample_weight, folds, fold):
+        """Fold scores, features used and importances along the path, largest alpha first.
 
         The fold's columns are scaled on its own training rows, so the
         held-out rows play no part in the scaling either.
         """
+        train, test = folds[fold]
         X_train, y_train = _columns_rows(X, train), y[train]
         X_test, y_test = _columns_rows(X, test), y[test]
         weights = _subset(sample_weight, train)
@@ -224,9 +227,19 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             X_val=X_test,
             y_val=y_test,
             relax=self.relax,
+            callback=self._progress(fold, len(folds), grid.size),
         )
-        scores = [point.relaxed_validation_score for point in path]
-        return np.array(scores, dtype=float), [scaling.kept[point.features] for point in path]
+        scores = np.array([point.relaxed_validation_score for point in path], dtype=float)
+        importances = np.zeros((len(path), X.shape[1]))
+        importances[:, scaling.kept] = [point.importances for point in path]
+        return scores, [scaling.kept[point.features] for point in path], importances
+
+    def _progress(self, fold, n_folds, n_points):
+        """The fold's progress reporter for ``l1_path`` (None when not verbose)."""
+        if not self.verbose:
+            return None
+        sequential = self.n_jobs in (None, 1)
+        return FoldProgress(fold, n_folds, n_points, sequential=sequential)
 
     def _scaled_targets(self, y_train, y_test, sample_weight):
         """The targets the networks are trained on (the regressor standardizes them)."""
@@ -266,6 +279,8 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         direction = _penalty_direction(template)
         cv = check_cv(self.cv, y, classifier=isinstance(self, ClassifierMixin))
         splits = list(cv.split(X, y))
+        if self.verbose:
+            print(f"[{type(self).__name__}] placing the grid: fits on all {X.shape[0]} rows")
         scaling = column_scaling(X, sample_weight, self.standardize)
         if scaling.kept.size == 0:
             raise ValueError(
@@ -288,14 +303,21 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             if grid.ndim != 1 or grid.size == 0 or np.any(grid < 0):
                 raise ValueError("alphas must be a non-empty 1-D list of values >= 0.")
 
-        results = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
-            delayed(self._score_fold)(
-                clone(template), initial_alpha, grid, X, y, sample_weight, train, test
+        if self.verbose:
+            print(
+                f"[{type(self).__name__}] {len(splits)} folds x {grid.size} penalties, "
+                f"path values {grid[0]:.4g} down to {grid[-1]:.4g}"
             )
-            for train, test in splits
+        # joblib's own lines only from verbose=2 on: ours say more.
+        results = Parallel(n_jobs=self.n_jobs, verbose=max(0, self.verbose - 1))(
+            delayed(self._score_fold)(
+                clone(template), initial_alpha, grid, X, y, sample_weight, splits, fold
+            )
+            for fold in range(len(splits))
         )
-        scores = np.array([fold_scores for fold_scores, _ in results])
-        features = [fold_features for _, fold_features in results]
+        scores = np.array([fold_scores for fold_scores, _, _ in results])
+        features = [fold_features for _, fold_features, _ in results]
+        self.importance_path_ = np.mean([fold_path for _, _, fold_path in results], axis=0)
         # A relaxed refit that failed to score (no finite prediction) counts as worst.
         finite = np.where(np.isfinite(scores), scores, np.nan)
         mean_scores = np.nanmean(finite, axis=0)
@@ -313,12 +335,12 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         majority = 2 * votes > len(splits)
         if self.max_features is None:
             standard_errors = np.nanstd(finite, axis=0) / np.sqrt(len(splits))
-            chosen = self._choose(mean_scores, standard_errors)
+            chosen = choose_point(mean_scores, standard_errors, self.rule, self.score_tolerance)
             columns = majority[chosen]
         else:
-            chosen, columns = self._first_to_enter(majority, votes)
+            chosen, columns = first_to_enter(majority, votes, self.max_features)
 
-        self.cv_results_ = _cv_results(grid, direction, scores, features, mean_scores)
+        self.cv_results_ = cv_results(grid, direction, scores, features, mean_scores)
         self.cv_results_["n_features"] = majority.sum(axis=1)
         self.best_index_ = chosen
         self.best_score_ = float(mean_scores[chosen])
@@ -331,36 +353,14 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         )
         self.support_ = self.feature_importances_ > 0
         self.n_features_selected_ = int(self.support_.sum())
+        if self.verbose:
+            print(
+                f"[{type(self).__name__}] chose alpha={self.alpha_:.4g}, feature_alpha="
+                f"{self.feature_alpha_:.4g} (mean CV score {self.best_score_:.4f}); the final "
+                "network, refit on all "
+                f"the rows, uses {self.n_features_selected_} of {X.shape[1]} features"
+            )
         return self
-
-    def _choose(self, mean_scores, standard_errors):
-        """The grid point ``rule`` picks (the grid runs largest alpha first, so sparsest first)."""
-        best = int(np.argmax(mean_scores))  # the first, so the sparsest, on ties
-        if self.rule == "best":
-            return best
-        if self.rule == "one_standard_error":
-            bar = mean_scores[best] - standard_errors[best]
-        else:
-            bar = mean_scores[best] - self.score_tolerance
-        return int(np.flatnonzero(mean_scores >= bar)[0])
-
-    def _first_to_enter(self, majority, votes):
-        """The ``max_features`` columns that enter the path first, and the point to refit at.
-
-        A column's rank is the number of path points at which more than half
-        of the folds use it (the path grows as alpha falls, so a column that
-        enters early counts many), ties broken by its votes over the whole
-        path. The refit penalty is that of the sparsest point whose
-        selection has ``max_features`` columns (the densest point if none).
-        """
-        points_used = majority.sum(axis=0)
-        order = np.lexsort((-votes.sum(axis=0), -points_used))
-        top = order[: self.max_features]
-        columns = np.zeros(majority.shape[1], dtype=bool)
-        columns[top[points_used[top] > 0]] = True
-        reached = np.flatnonzero(majority.sum(axis=1) >= self.max_features)
-        chosen = int(reached[0]) if reached.size else majority.shape[0] - 1
-        return chosen, columns
 
     def _refit(self, template, direction, value, scaling, columns, X, y, y_scaled, sample_weight):
         """Fit ``estimator_``: the relaxed refit, on all the data, on ``columns``.
@@ -450,29 +450,6 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
 
 def _columns_rows(X, rows):
     return X.iloc[rows] if hasattr(X, "iloc") else X[rows]
-
-
-def _cv_results(grid, direction, scores, features, mean_scores):
-    """The per-alpha, per-fold record, in ``GridSearchCV.cv_results_``'s style."""
-    counts = np.array([[used.size for used in fold_features] for fold_features in features])
-    results = {
-        "alpha": grid * direction[0],
-        "feature_alpha": grid * direction[1],
-        "mean_test_score": mean_scores,
-        "std_test_score": np.nanstd(scores, axis=0),
-        "mean_n_features": counts.mean(axis=0),
-    }
-    order = np.argsort(-mean_scores, kind="stable")
-    ranks = np.empty(order.size, dtype=int)
-    ranks[order] = np.arange(1, order.size + 1)
-    results["rank_test_score"] = ranks
-    for fold, (fold_scores, fold_features) in enumerate(zip(scores, features, strict=True)):
-        results[f"split{fold}_test_score"] = fold_scores
-        results[f"split{fold}_n_features"] = counts[fold]
-        used = np.empty(len(fold_features), dtype=object)
-        used[:] = fold_features
-        results[f"split{fold}_features"] = used
-    return results
 
 
 class L1MLPRegressorCV(RegressorMixin, _BaseL1MLPCV):

@@ -86,7 +86,9 @@ CV_PARAMETERS_DOC = """
         the data uses no feature.
 
     verbose : int, default=0
-        joblib's verbosity.
+        1: a line when the grid is placed and one per path point per fold
+        (penalty, features used, held-out scores, time spent and an estimate
+        of the time left in the fold); 2 and up: joblib's lines too.
 """
 
 CV_ATTRIBUTES_DOC = """
@@ -129,6 +131,11 @@ CV_ATTRIBUTES_DOC = """
 
     alphas_ : ndarray
         The grid's ``alpha`` values, largest first.
+
+    importance_path_ : ndarray of shape (n_alphas, n_features_in_)
+        Each feature's importance at each grid point (largest alpha first),
+        the mean over the folds' path fits: how the features enter the
+        networks as the penalty falls. ``L1PathDisplay`` draws it.
 
     cv_results_ : dict of ndarray
         Per grid point: ``alpha``, ``feature_alpha``, ``mean_test_score``,

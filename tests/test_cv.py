@@ -170,6 +170,34 @@ def test_parallel_folds_give_the_local_result(small_regression):
     np.testing.assert_array_equal(local.predict(X), parallel.predict(X))
 
 
+def test_verbose_prints_a_line_per_path_point_per_fold(small_regression, capsys):
+    X, y = small_regression
+    model = _small(verbose=1).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    folds = [line for line in lines if line.startswith("[fold ")]
+    assert len(folds) == 3 * 5
+    assert folds[0].startswith("[fold 1/3, point 1/5] alpha=")
+    assert all("features" in line and "relaxed" in line for line in folds)
+    assert f"uses {model.n_features_selected_} of 10 features" in lines[-1]
+
+
+def test_the_importance_path_is_the_folds_mean_at_each_point(small_regression):
+    X, y = small_regression
+    model = _small().fit(X, y)
+    path = model.importance_path_
+    assert path.shape == (5, 10)
+    # Each fold's network has importances summing to 1, or none at all.
+    used_by_any = [
+        set().union(*(model.cv_results_[f"split{k}_features"][point] for k in range(3)))
+        for point in range(5)
+    ]
+    for point in range(5):
+        assert set(np.flatnonzero(path[point])) == used_by_any[point]
+        assert path[point].sum() == pytest.approx(
+            np.mean([model.cv_results_[f"split{k}_n_features"][point] > 0 for k in range(3)])
+        )
+
+
 def test_works_in_select_from_model_and_pipeline(small_regression):
     X, y = small_regression
     selector = SelectFromModel(_small(), threshold=1e-12)

@@ -1,0 +1,108 @@
+"""How the CV estimators pick a path point from the folds' scores, and their record of it.
+
+The grid runs largest penalty first, so the earlier of two points is the
+sparser one; every rule here breaks ties toward it.
+"""
+
+import numpy as np
+
+
+def choose_point(mean_scores, standard_errors, rule, score_tolerance):
+    """The grid point ``rule`` picks.
+
+    Parameters
+    ----------
+    mean_scores, standard_errors : ndarray of shape (n_points,)
+        The mean held-out score of each point and its standard error.
+    rule : {"best", "one_standard_error", "tolerance"}
+        ``"best"``: the best mean score. ``"one_standard_error"``: the
+        sparsest point whose mean is within one standard error of the best
+        (glmnet's ``lambda.1se``). ``"tolerance"``: the sparsest point within
+        ``score_tolerance`` of the best.
+    score_tolerance : float
+
+    Returns
+    -------
+    index : int
+    """
+    best = int(np.argmax(mean_scores))  # the first, so the sparsest, on ties
+    if rule == "best":
+        return best
+    if rule == "one_standard_error":
+        bar = mean_scores[best] - standard_errors[best]
+    else:
+        bar = mean_scores[best] - score_tolerance
+    return int(np.flatnonzero(mean_scores >= bar)[0])
+
+
+def first_to_enter(majority, votes, max_features):
+    """The ``max_features`` columns that enter the path first, and the point to refit at.
+
+    A column's rank is the number of path points at which more than half of
+    the folds use it (the path grows as alpha falls, so a column that enters
+    early counts many), ties broken by its votes over the whole path. The
+    refit penalty is that of the sparsest point whose selection has
+    ``max_features`` columns (the densest point if none).
+
+    Parameters
+    ----------
+    majority : ndarray of bool, shape (n_points, n_features)
+        Whether more than half of the folds use each column at each point.
+    votes : ndarray of int, shape (n_points, n_features)
+        How many folds use each column at each point.
+    max_features : int
+
+    Returns
+    -------
+    index : int
+        The point to refit at.
+    columns : ndarray of bool, shape (n_features,)
+        The columns taken (fewer than ``max_features`` when fewer ever enter).
+    """
+    points_used = majority.sum(axis=0)
+    order = np.lexsort((-votes.sum(axis=0), -points_used))
+    top = order[:max_features]
+    columns = np.zeros(majority.shape[1], dtype=bool)
+    columns[top[points_used[top] > 0]] = True
+    reached = np.flatnonzero(majority.sum(axis=1) >= max_features)
+    index = int(reached[0]) if reached.size else majority.shape[0] - 1
+    return index, columns
+
+
+def cv_results(grid, direction, scores, features, mean_scores):
+    """The per-point, per-fold record, in ``GridSearchCV.cv_results_``'s style.
+
+    Parameters
+    ----------
+    grid : ndarray of shape (n_points,)
+        The path values, largest first.
+    direction : tuple of float
+        The ``(alpha, feature_alpha)`` that a path value of 1 stands for.
+    scores : ndarray of shape (n_folds, n_points)
+    features : list of list of ndarray
+        Per fold, per point, the indices of the columns its fit uses.
+    mean_scores : ndarray of shape (n_points,)
+
+    Returns
+    -------
+    results : dict of ndarray
+    """
+    counts = np.array([[used.size for used in fold_features] for fold_features in features])
+    results = {
+        "alpha": grid * direction[0],
+        "feature_alpha": grid * direction[1],
+        "mean_test_score": mean_scores,
+        "std_test_score": np.nanstd(scores, axis=0),
+        "mean_n_features": counts.mean(axis=0),
+    }
+    order = np.argsort(-mean_scores, kind="stable")
+    ranks = np.empty(order.size, dtype=int)
+    ranks[order] = np.arange(1, order.size + 1)
+    results["rank_test_score"] = ranks
+    for fold, (fold_scores, fold_features) in enumerate(zip(scores, features, strict=True)):
+        results[f"split{fold}_test_score"] = fold_scores
+        results[f"split{fold}_n_features"] = counts[fold]
+        used = np.empty(len(fold_features), dtype=object)
+        used[:] = fold_features
+        results[f"split{fold}_features"] = used
+    return results

@@ -1,0 +1,42 @@
+"""How the CV estimators pick a point from the folds' scores (largest alpha first)."""
+
+import numpy as np
+import pytest
+
+from sklearn_l1mlp._cv_choice import choose_point, cv_results, first_to_enter
+
+MEANS = np.array([0.70, 0.86, 0.88, 0.90, 0.89])
+ERRORS = np.array([0.05, 0.03, 0.03, 0.045, 0.03])
+
+
+@pytest.mark.parametrize(
+    "rule, tolerance, index",
+    [("best", 0.0, 3), ("one_standard_error", 0.0, 1), ("tolerance", 0.025, 2)],
+)
+def test_each_rule_takes_the_sparsest_point_its_bar_allows(rule, tolerance, index):
+    assert choose_point(MEANS, ERRORS, rule, tolerance) == index
+
+
+def test_best_breaks_ties_toward_the_sparser_point():
+    assert choose_point(np.array([0.5, 0.9, 0.9]), np.zeros(3), "best", 0.0) == 1
+
+
+def test_first_to_enter_ranks_by_how_long_a_column_is_in_the_path():
+    majority = np.array(
+        [[0, 0, 1, 0], [0, 1, 1, 0], [1, 1, 1, 0], [1, 1, 1, 1]], dtype=bool
+    )  # column 2 enters first, then 1, 0, 3
+    votes = majority.astype(int) * 3
+    index, columns = first_to_enter(majority, votes, 2)
+    assert index == 1 and list(np.flatnonzero(columns)) == [1, 2]
+    index, columns = first_to_enter(majority, votes, 9)  # more than ever enter
+    assert index == 3 and columns.all()
+
+
+def test_cv_results_ranks_and_per_fold_records():
+    scores = np.array([[0.5, 0.8, 0.7], [0.6, 0.9, 0.8]])
+    features = [[np.array([], dtype=int), np.array([1]), np.array([0, 1])]] * 2
+    results = cv_results(np.array([1.0, 0.1, 0.01]), (1.0, 2.0), scores, features, scores.mean(0))
+    np.testing.assert_allclose(results["feature_alpha"], [2.0, 0.2, 0.02])
+    np.testing.assert_array_equal(results["rank_test_score"], [3, 1, 2])
+    np.testing.assert_array_equal(results["split1_n_features"], [0, 1, 2])
+    assert list(results["split0_features"][2]) == [0, 1]
