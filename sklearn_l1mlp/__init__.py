@@ -7,6 +7,7 @@ weights that are exactly zero.
 """
 
 from ._cv import L1MLPClassifierCV, L1MLPRegressorCV
+from ._display import L1PathDisplay
 from ._mlp import L1MLPClassifier, L1MLPRegressor
 from ._path import PathPoint, alpha_max, l1_path
 
@@ -17,6 +18,7 @@ __all__ = [
     "L1MLPClassifierCV",
     "L1MLPRegressor",
     "L1MLPRegressorCV",
+    "L1PathDisplay",
     "PathPoint",
     "alpha_max",
     "l1_path",

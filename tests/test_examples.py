@@ -21,6 +21,7 @@ def test_every_example_is_tested():
         "plot_l1_modes.py",
         "plot_alpha_sweep.py",
         "plot_feature_selection.py",
+        "plot_cv_path.py",
     }
     assert {path.name for path in EXAMPLES.glob("*.py")} == tested
 
@@ -60,3 +61,13 @@ def test_plot_feature_selection_finds_the_true_features_by_cv(tmp_path):
     assert set(np.flatnonzero(adaptive.support_)) == {0, 1, 2, 3}
     # Without the adaptive factors the true features come with noise ones.
     assert {0, 1, 2, 3} < set(np.flatnonzero(plain.support_))
+
+
+def test_plot_cv_path_draws_the_chosen_point_of_a_real_data_set(tmp_path):
+    output = tmp_path / "cv_path.png"
+    model, display = _load("plot_cv_path.py")["main"](output)
+    assert output.stat().st_size > 10_000
+    assert 1 <= model.n_features_selected_ < 30 and model.best_score_ > 0.93
+    assert display.chosen_lines_[0].get_xdata()[0] == model.alpha_
+    named = [text.get_text() for text in display.axes_[1].get_legend().get_texts()]
+    assert set(model.feature_names_in_[model.support_]) <= set(named)
