@@ -1,13 +1,22 @@
-"""``python -m sklearn_l1mlp``: the demo, or ``fit`` / ``predict`` on a CSV file."""
+"""``python -m sklearn_l1mlp``: the demo, or ``fit`` / ``predict`` on a CSV file.
+
+Whatever goes wrong ends in one line on stderr and exit code 2 (``--debug``
+shows the traceback instead); a closed pipe (``... predict m.joblib x.csv |
+head``) ends quietly.
+"""
 
 import argparse
+import os
 import sys
 import warnings
 
 from sklearn.exceptions import ConvergenceWarning
 
-from ._cli import CLIError, add_commands
+from ._cli import add_commands
 from ._demo import format_rows, run_demo
+from ._tabular import DataFileError
+
+_COMMANDS = ("fit", "predict")
 
 
 def _demo(args):
@@ -19,15 +28,32 @@ def _demo(args):
     print(format_rows(rows))
 
 
+def _debug_option():
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", help="show the traceback when something goes wrong"
+    )
+    return common
+
+
 def _demo_parser():
     parser = argparse.ArgumentParser(
         prog="python -m sklearn_l1mlp",
+        usage="python -m sklearn_l1mlp [fit|predict] ...",
+        parents=[_debug_option()],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
-            "Train L1MLPClassifier in every l1_mode (and scikit-learn's L2 "
-            "MLPClassifier for reference) on the breast-cancer data shipped with "
-            "scikit-learn, and print held-out accuracy, the share of weights that "
-            "are exactly zero, the input features the network uses and fit time. "
-            "'python -m sklearn_l1mlp fit --help' trains on your own CSV file."
+            "With no command: train L1MLPClassifier in every l1_mode (and scikit-learn's\n"
+            "L2 MLPClassifier for reference) on the breast-cancer data shipped with\n"
+            "scikit-learn, and print held-out accuracy, the share of weights that are\n"
+            "exactly zero, the input features the network uses and fit time."
+        ),
+        epilog=(
+            "commands:\n"
+            "  fit      train on your own CSV file and report the columns used\n"
+            "           (python -m sklearn_l1mlp fit --help)\n"
+            "  predict  predict a CSV file with a model saved by fit --save\n"
+            "           (python -m sklearn_l1mlp predict --help)"
         ),
     )
     parser.add_argument("--alpha", type=float, default=3e-3, help="L1 strength (default 3e-3)")
@@ -38,22 +64,53 @@ def _demo_parser():
     return parser
 
 
-def main(argv=None):
-    """Run the demo, or the ``fit``/``predict`` command named first."""
-    argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] and argv[0] in ("fit", "predict"):
+def _parse(argv):
+    if argv[:1] and argv[0] in _COMMANDS:
         parser = argparse.ArgumentParser(prog="python -m sklearn_l1mlp")
-        add_commands(parser.add_subparsers(required=True))
-        args = parser.parse_args(argv)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                args.command(args)
-        except CLIError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
+        add_commands(parser.add_subparsers(required=True), parents=[_debug_option()])
+        return parser.parse_args(argv)
+    args = _demo_parser().parse_args(argv)
+    args.command = _demo
+    return args
+
+
+def _one_line(error):
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def main(argv=None):
+    """Run the demo, or the ``fit``/``predict`` command named first; return the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parse(argv)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default", UserWarning)
+            warnings.simplefilter("ignore", ConvergenceWarning)  # checked first: added last
+            args.command(args)
+        for message in dict.fromkeys(_one_line(w.message) for w in caught):
+            print(f"warning: {message}", file=sys.stderr)
+    except BrokenPipeError:
+        # The reader (head, less) left: stop writing, quietly. Python's docs'
+        # recipe: point stdout at devnull so the exit flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 0
-    _demo(_demo_parser().parse_args(argv))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if args.debug:
+            raise
+        if isinstance(error, DataFileError):
+            print(f"error: {error}", file=sys.stderr)
+        else:
+            print(
+                f"error: {type(error).__name__}: {_one_line(error)} "
+                "(run again with --debug for the traceback)",
+                file=sys.stderr,
+            )
+        return 2
     return 0
 
 

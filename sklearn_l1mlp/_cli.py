@@ -1,126 +1,97 @@
 """``python -m sklearn_l1mlp fit|predict``: the estimators on a user's CSV file.
 
-``fit`` standardizes the numeric columns and one-hot encodes the others (a
-``ColumnTransformer``), trains an L1 network on 75% of the rows, and prints
-the held-out score, the input columns the network uses ranked by importance
-and the share of weights that are exactly zero; with ``--cv`` the penalty,
-and so the columns, are chosen by ``L1MLPClassifierCV`` /
-``L1MLPRegressorCV``. ``--save`` writes the fitted
-pipeline with joblib; ``predict`` reads it back and predicts (and scores, when
-the file has the target column) another CSV file.
+``fit`` reads the file, sets aside row IDs and empty columns, drops the rows
+whose target is missing, and encodes the rest inside a saved pipeline
+(``_tabular``: missing cells imputed, dates as numbers, text one-hot); it
+trains an L1 network on 75% of the rows and prints the held-out score, the
+columns of the file the network uses ranked by importance and the share of
+weights that are exactly zero. With ``--cv`` the penalty, and so the
+columns, are chosen by ``L1MLPClassifierCV`` / ``L1MLPRegressorCV``, with a
+line of progress per path point per fold, and ``--plot`` draws their path.
+``--save`` writes the fitted pipeline with joblib; ``predict`` reads it back
+and predicts (and scores, when the file has the target column) another file.
+
+Every problem with the user's files is a ``DataFileError``: one line that
+says what is wrong and what to change.
 """
 
+import contextlib
+import sys
 from pathlib import Path
 
 import joblib
 import numpy as np
-from sklearn.compose import ColumnTransformer
 from sklearn.model_selection import train_test_split
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from ._cv import L1MLPClassifierCV, L1MLPRegressorCV
+from ._display import L1PathDisplay, sum_by_group
 from ._mlp import L1MLPClassifier, L1MLPRegressor
+from ._penalties import L1_MODES
+from ._tabular import (
+    DataFileError,
+    as_pipeline,
+    inspect_table,
+    make_preprocessor,
+    read_csv,
+    source_columns,
+)
 
 #: Integer targets with at most this many distinct values count as classes.
 _MAX_INTEGER_CLASSES = 20
-#: The modes --cv can select features with.
-_EXACT_ZERO_MODES = ("proximal", "cumulative")
-
-
-class CLIError(Exception):
-    """A problem with the user's files or options, reported in one line."""
-
-
-def _read_csv(path):
-    try:
-        import pandas as pd
-    except ImportError as error:
-        raise CLIError(
-            "reading CSV files needs pandas: pip install 'sklearn_l1mlp[cli]'"
-        ) from error
-    path = Path(path)
-    if not path.is_file():
-        raise CLIError(f"no such file: {path}")
-    try:
-        frame = pd.read_csv(path)
-    except pd.errors.EmptyDataError as error:
-        raise CLIError(f"{path} is empty") from error
-    if frame.empty:
-        raise CLIError(f"{path} has a header but no rows")
-    return frame
+#: Fewest rows (with a target) ``fit`` trains on: a quarter is held out.
+MIN_ROWS = 10
+#: Fewest with ``--cv``: the training part is split into 5 folds.
+MIN_ROWS_CV = 20
+#: Below this many held-out rows the score gets a warning.
+MIN_HELD_OUT = 30
+#: How ``fit --save`` files are recognized by ``predict``.
+_SAVED_KEYS = {"pipeline", "target", "task", "columns"}
 
 
 def _split_target(frame, target, path):
     if target not in frame.columns:
         columns = ", ".join(map(str, frame.columns))
-        raise CLIError(f"{path} has no column {target!r}; its columns are: {columns}")
+        raise DataFileError(f"{path} has no column {target!r}; its columns are: {columns}")
+    missing = frame[target].isna()
+    if missing.any():
+        print(f"note: {int(missing.sum())} rows with no {target!r} value were left out")
+        frame = frame[~missing]
     return frame.drop(columns=[target]), frame[target]
 
 
 def _infer_task(y):
-    if y.dtype.kind in "OSUbc" or str(y.dtype) == "category":
-        return "classification"
     if y.dtype.kind in "iu" and y.nunique() <= _MAX_INTEGER_CLASSES:
         return "classification"
-    return "regression"
+    if y.dtype.kind in "iuf":
+        return "regression"
+    return "classification"
 
 
-def _preprocessor(X):
-    numeric = [c for c in X.columns if X[c].dtype.kind in "iuf"]
-    categorical = [c for c in X.columns if c not in numeric]
-    return ColumnTransformer(
-        [
-            ("numeric", StandardScaler(), numeric),
-            ("categorical", OneHotEncoder(handle_unknown="ignore"), categorical),
-        ],
-        verbose_feature_names_out=False,
-    )
-
-
-def _column_importances(pipeline, X):
-    """Importance per original column: the sum over the columns it was encoded into.
-
-    The encoded columns come in the transformers' order, each numeric column
-    as one and each categorical column as one per category; walking them in
-    that order (rather than matching names by prefix, which would give a
-    column ``a`` the columns of ``a_b`` too) assigns each to its source.
-    """
-    network = pipeline[-1]
-    preprocessor = pipeline[0]
-    encoded = network.feature_importances_
-    importances, position = {}, 0
-    for name, transformer, columns in preprocessor.transformers_:
-        if name == "remainder":
-            continue
-        widths = (
-            [len(categories) for categories in transformer.categories_]
-            if name == "categorical"
-            else [1] * len(columns)
+def _check_size(y, task, cv, path, target):
+    """Enough rows to train and score; a warning when the held-out part is small."""
+    needed = MIN_ROWS_CV if cv else MIN_ROWS
+    if len(y) < needed:
+        raise DataFileError(
+            f"{path} has {len(y)} row{'' if len(y) == 1 else 's'} with a {target!r} value; "
+            f"fit needs at least {needed}"
+            f"{' with --cv' if cv else ''} (a quarter is held out to score the model): "
+            "add rows" + (" or leave out --cv" if cv and len(y) >= MIN_ROWS else "")
         )
-        for column, width in zip(columns, widths, strict=True):
-            importances[column] = float(encoded[position : position + width].sum())
-            position += width
-    if network.coefs_ is None:  # a CV estimator that kept no feature: a constant model
-        return importances, 1.0
-    zero_share = float(np.mean(np.concatenate([c.ravel() for c in network.coefs_]) == 0))
-    return importances, zero_share
+    if task == "classification" and y.nunique() < 2:
+        raise DataFileError(
+            f"{target!r} has the same value ({y.iloc[0]!r}) in every row, so there is "
+            "nothing to predict: give a file with at least two classes"
+        )
+    held_out = len(y) - int(np.floor(0.75 * len(y)))
+    if held_out < MIN_HELD_OUT:
+        print(
+            f"warning: the held-out score is measured on {held_out} rows only; "
+            "take it as a rough guide",
+            file=sys.stderr,
+        )
 
 
-def fit_command(args):
-    """Train on ``args.data`` and report; returns the fitted pipeline."""
-    frame = _read_csv(args.data)
-    X, y = _split_target(frame, args.target, args.data)
-    task = args.task or _infer_task(y)
-    if task == "regression":
-        if y.dtype.kind not in "iuf":
-            raise CLIError(
-                f"target {args.target!r} is not numeric, so it cannot be regressed; "
-                "use --task classification"
-            )
-        estimator_class = L1MLPRegressor
-    else:
-        estimator_class = L1MLPClassifier
+def _network(args, task):
     settings = dict(
         hidden_layer_sizes=tuple(args.hidden),
         l1_mode=args.mode,
@@ -128,23 +99,83 @@ def fit_command(args):
         max_iter=args.max_iter,
         random_state=args.seed,
     )
-    if args.cv:
-        if args.mode not in _EXACT_ZERO_MODES:
-            raise CLIError(
-                f"--cv selects features, which needs exact zeros: use --mode proximal or "
-                f"cumulative (got {args.mode!r})"
-            )
-        # The CV estimators' tuned network, with the settings given here.
-        cv_class = L1MLPRegressorCV if task == "regression" else L1MLPClassifierCV
-        network = cv_class(cv=5, n_jobs=args.n_jobs, **settings)
-    else:
-        network = estimator_class(alpha=args.alpha, **settings)
-    pipeline = Pipeline([("preprocess", _preprocessor(X)), ("network", network)])
+    if not args.cv:
+        if args.plot:
+            raise DataFileError("--plot draws the cross-validated path: add --cv")
+        network_class = L1MLPRegressor if task == "regression" else L1MLPClassifier
+        return network_class(alpha=args.alpha, **settings)
+    if not L1_MODES[args.mode].exact_zeros:
+        choices = " or ".join(m for m, mode in L1_MODES.items() if mode.exact_zeros)
+        raise DataFileError(
+            f"--cv selects features, which needs exact zeros: use --mode {choices} "
+            f"(got {args.mode!r})"
+        )
+    # The CV estimators' tuned network, with the settings given here.
+    cv_class = L1MLPRegressorCV if task == "regression" else L1MLPClassifierCV
+    return cv_class(cv=5, n_jobs=args.n_jobs, verbose=0 if args.quiet else 1, **settings)
+
+
+def _column_importances(pipeline):
+    """Importance per column of the file: the sum over the columns it was encoded into."""
+    network, sources = pipeline[-1], source_columns(pipeline[0])
+    columns = list(pipeline[0].feature_names_in_)
+    sums = sum_by_group(network.feature_importances_, sources, columns)
+    importances = dict(zip(columns, sums, strict=True))
+    if network.coefs_ is None:  # a CV estimator that kept no feature: a constant model
+        return importances, 1.0
+    zero_share = float(np.mean(np.concatenate([c.ravel() for c in network.coefs_]) == 0))
+    return importances, zero_share
+
+
+def _plot(pipeline, path):
+    """Write the CV path of a fitted ``--cv`` pipeline to ``path``, per column of the file."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+    except ImportError as error:
+        raise DataFileError("--plot needs matplotlib: pip install 'sklearn_l1mlp[plot]'") from error
+    network, sources = pipeline[-1], source_columns(pipeline[0])
+    columns = list(pipeline[0].feature_names_in_)
+    display = L1PathDisplay.from_estimator(
+        network, importance_groups=sources, feature_names=columns
+    )
+    display.figure_.tight_layout()
+    try:
+        display.figure_.savefig(path, dpi=120)
+    except (OSError, ValueError) as error:
+        raise DataFileError(f"could not write the plot to {path}: {error}") from error
+    print(f"wrote the path plot to {path}")
+
+
+def fit_command(args):
+    """Train on ``args.data`` and report; returns the fitted pipeline."""
+    frame = read_csv(args.data)
+    X, y = _split_target(frame, args.target, args.data)
+    task = args.task or _infer_task(y)
+    if task == "regression" and y.dtype.kind not in "iuf":
+        raise DataFileError(
+            f"target {args.target!r} is not numeric, so it cannot be regressed; "
+            "use --task classification"
+        )
+    network = _network(args, task)
+    plan = inspect_table(X)
+    if not plan.used:
+        raise DataFileError(
+            f"{args.data} has no column to learn from besides {args.target!r}: add feature columns"
+        )
+    _check_size(y, task, args.cv, args.data, args.target)
+    for note in plan.notes:
+        print(f"note: {note}")
+    X = X[plan.used]
+    pipeline = as_pipeline(make_preprocessor(plan), network)
     stratify = y if task == "classification" and y.value_counts().min() >= 2 else None
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.25, random_state=args.seed, stratify=stratify
     )
-    pipeline.fit(X_train, y_train)
+    # Progress lines go to stderr, so that stdout is the report alone.
+    with contextlib.redirect_stdout(sys.stderr):
+        pipeline.fit(X_train, y_train)
     score_name = "accuracy" if task == "classification" else "R^2"
     if args.cv:
         print(
@@ -158,38 +189,80 @@ def fit_command(args):
         f"held-out {score_name}: {pipeline.score(X_test, y_test):.4f} "
         f"({len(X_test)} of {len(X)} rows)",
     )
-    importances, zero_share = _column_importances(pipeline, X)
+    importances, zero_share = _column_importances(pipeline)
     used = sorted(((v, k) for k, v in importances.items() if v > 0), reverse=True)
     print(f"weights exactly zero: {zero_share:.1%}")
     print(f"columns used: {len(used)} of {len(importances)}")
     for value, column in used:
         print(f"  {column:<30} {value:.4f}")
-    unused = sorted(k for k, v in importances.items() if v == 0)
+    unused = sorted(str(k) for k, v in importances.items() if v == 0)
     if unused:
-        print(f"columns not used: {', '.join(map(str, unused))}")
+        print(f"columns not used: {', '.join(unused)}")
+    if args.plot:
+        _plot(pipeline, args.plot)
     if args.save:
-        joblib.dump({"pipeline": pipeline, "target": args.target, "task": task}, args.save)
+        saved = {"pipeline": pipeline, "target": args.target, "task": task, "columns": plan.used}
+        joblib.dump(saved, args.save)
         print(f"saved the fitted pipeline to {args.save}")
     return pipeline
 
 
+def _load_model(path):
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"no such file: {path}")
+    try:
+        saved = joblib.load(path)
+    except Exception as error:  # joblib raises many kinds on a file it did not write
+        raise DataFileError(
+            f"{path} is not a model written by 'fit --save' (joblib cannot read "
+            "it): give the file that fit --save wrote"
+        ) from error
+    if not isinstance(saved, dict) or not _SAVED_KEYS <= set(saved):
+        raise DataFileError(
+            f"{path} is not a model written by 'fit --save' of this version: fit it again "
+            "with --save"
+        )
+    return saved
+
+
+def _columns_for(saved, frame, path):
+    """The model's input columns of ``frame``; those it does not use may be absent."""
+    columns, pipeline = saved["columns"], saved["pipeline"]
+    absent = [c for c in columns if c not in frame.columns]
+    if not absent:
+        return frame[columns]
+    importances, _ = _column_importances(pipeline)
+    needed = [str(c) for c in absent if importances[c] > 0]
+    if needed:
+        raise DataFileError(
+            f"{path} lacks columns the model uses: {', '.join(needed)}; add them "
+            "(empty cells are allowed)"
+        )
+    print(f"note: {path} lacks {', '.join(map(str, absent))}, which the model does not use")
+    X = frame.reindex(columns=columns)
+    return X
+
+
 def predict_command(args):
     """Predict ``args.data`` with a saved pipeline; score it when the target is there."""
-    model_path = Path(args.model)
-    if not model_path.is_file():
-        raise CLIError(f"no such file: {model_path}")
-    saved = joblib.load(model_path)
+    saved = _load_model(args.model)
     pipeline, target = saved["pipeline"], saved["target"]
-    frame = _read_csv(args.data)
-    X = frame.drop(columns=[target]) if target in frame.columns else frame
+    frame = read_csv(args.data)
+    X = _columns_for(saved, frame, args.data)
     predictions = pipeline.predict(X)
     if target in frame.columns:
+        labelled = frame[target].notna().to_numpy()
         name = "accuracy" if saved["task"] == "classification" else "R^2"
-        print(f"{name} on {args.data}: {pipeline.score(X, frame[target]):.4f}")
+        score = pipeline.score(X[labelled], frame[target][labelled])
+        print(f"{name} on {args.data}: {score:.4f} ({int(labelled.sum())} rows with a target)")
     if args.output:
         result = frame.copy()
         result[f"predicted_{target}"] = predictions
-        result.to_csv(args.output, index=False)
+        try:
+            result.to_csv(args.output, index=False)
+        except OSError as error:
+            raise DataFileError(f"could not write {args.output}: {error}") from error
         print(f"wrote {len(result)} predictions to {args.output}")
     else:
         for value in predictions:
@@ -197,9 +270,22 @@ def predict_command(args):
     return predictions
 
 
-def add_commands(subparsers):
-    """Add ``fit`` and ``predict`` to an argparse subparsers object."""
-    fit = subparsers.add_parser("fit", help="train on a CSV file and report the features used")
+def add_commands(subparsers, parents=()):
+    """Add ``fit`` and ``predict`` to an argparse subparsers object.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+    parents : sequence of argparse.ArgumentParser
+        Options every command takes (the entry point's ``--debug``).
+    """
+    fit = subparsers.add_parser(
+        "fit",
+        parents=list(parents),
+        help="train on a CSV file and report the columns used",
+        description="Train an L1 network on a CSV file and report the columns it uses. "
+        "Empty cells are imputed, dates become numbers, row IDs are set aside.",
+    )
     fit.add_argument("data", help="CSV file with a header row")
     fit.add_argument("--target", required=True, help="the column to predict")
     fit.add_argument(
@@ -215,10 +301,7 @@ def add_commands(subparsers):
         help="choose the penalty and the columns by 5-fold cross-validation",
     )
     fit.add_argument(
-        "--mode",
-        default="proximal",
-        choices=["proximal", "cumulative", "shrink", "gradient"],
-        help="l1_mode (default proximal)",
+        "--mode", default="proximal", choices=list(L1_MODES), help="l1_mode (default proximal)"
     )
     fit.add_argument(
         "--hidden", type=int, nargs="*", default=[32], help="hidden layer sizes (default 32)"
@@ -227,10 +310,22 @@ def add_commands(subparsers):
     fit.add_argument("--max-iter", type=int, default=300, help="default 300")
     fit.add_argument("--seed", type=int, default=0)
     fit.add_argument("--n-jobs", type=int, default=None, help="parallel jobs for --cv")
+    fit.add_argument(
+        "--quiet", action="store_true", help="no progress lines for --cv (on stderr otherwise)"
+    )
+    fit.add_argument(
+        "--plot", metavar="FILE.png", help="with --cv: draw the CV score and importance path"
+    )
     fit.add_argument("--save", help="write the fitted pipeline here (joblib)")
     fit.set_defaults(command=fit_command)
 
-    predict = subparsers.add_parser("predict", help="predict a CSV file with a saved model")
+    predict = subparsers.add_parser(
+        "predict",
+        parents=list(parents),
+        help="predict a CSV file with a saved model",
+        description="Predict a CSV file with a model written by 'fit --save'; score it "
+        "when the file has the target column.",
+    )
     predict.add_argument("model", help="a file written by fit --save")
     predict.add_argument("data", help="CSV file with the same columns")
     predict.add_argument("--output", help="write the rows with a prediction column here")

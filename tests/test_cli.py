@@ -97,36 +97,220 @@ def test_predict_without_target_prints_one_prediction_per_row(shop, tmp_path, ca
     assert capsys.readouterr().out.split() == [str(label) for label in expected]
 
 
-@pytest.mark.parametrize(
-    "make_args, message",
-    [
-        (lambda d: ["fit", str(d / "missing.csv"), "--target", "y"], "no such file"),
-        (lambda d: ["fit", str(d / "shop.csv"), "--target", "price"], "no column 'price'"),
-        (
-            lambda d: ["fit", str(d / "shop.csv"), "--target", "bought", "--task", "regression"],
-            "not numeric",
-        ),
-        (lambda d: ["fit", str(d / "empty.csv"), "--target", "y"], "is empty"),
-        (lambda d: ["fit", str(d / "header.csv"), "--target", "y"], "no rows"),
-        (lambda d: ["predict", str(d / "nothing.joblib"), str(d / "shop.csv")], "no such file"),
-    ],
-)
-def test_clear_errors(make_args, message, shop, capsys):
-    directory = shop.parent
-    (directory / "empty.csv").write_text("")
-    (directory / "header.csv").write_text("x,y\n")
-    assert main(make_args(directory)) == 2
-    error = capsys.readouterr().err
-    assert error.startswith("error:") and message in error
+def _table(n, seed=0):
+    """A shop-like table with what real files have: gaps, a "?", dates and a row ID."""
+    rng = np.random.RandomState(seed)
+    frame = pd.DataFrame(
+        {
+            "customer_id": np.arange(1000, 1000 + n),
+            "age": rng.normal(40, 10, n),
+            "noise": rng.normal(size=n).astype(object),
+            "city": rng.choice(["paris", "rome", "oslo"], n),
+            "visited": pd.date_range("2020-01-01", periods=n).astype(str),
+        }
+    )
+    frame["bought"] = np.where((frame.age > 40) & (frame.city != "oslo"), "yes", "no")
+    frame.loc[rng.rand(n) < 0.1, "age"] = np.nan
+    frame.loc[rng.rand(n) < 0.1, "city"] = np.nan
+    frame.loc[frame.index == 3, "noise"] = "?"
+    frame.loc[frame.index.isin([5, 7]), "bought"] = np.nan
+    return frame
 
 
-def test_importances_of_a_column_are_not_shared_with_one_whose_name_extends_it(tmp_path):
+@pytest.fixture
+def files(tmp_path, shop):
+    """Every kind of file the table below feeds the CLI, and a model saved from the shop."""
+    _table(300).to_csv(tmp_path / "real.csv", index=False)
+    for rows in (1, 2, 5, 14):
+        _table(rows + 2).drop(index=[5, 7], errors="ignore").head(rows).to_csv(
+            tmp_path / f"rows{rows}.csv", index=False
+        )
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "header.csv").write_text("x,y\n")
+    (tmp_path / "binary.csv").write_bytes(bytes(range(128, 256)) * 4)
+    one_class = _table(40)
+    one_class["bought"] = "yes"
+    one_class.to_csv(tmp_path / "one_class.csv", index=False)
+    _table(40)[["customer_id", "bought"]].to_csv(tmp_path / "only_id.csv", index=False)
+    shop_frame = pd.read_csv(shop)
+    shop_frame.drop(columns=["age", "bought"]).to_csv(tmp_path / "no_age.csv", index=False)
+    shop_frame["noise"] = np.nan  # a column the model was trained on, empty now
+    shop_frame.to_csv(tmp_path / "empty_noise.csv", index=False)
+    model = tmp_path / "model.joblib"
+    arguments = ["fit", str(shop), "--target", "bought", "--max-iter", "30", "--save", str(model)]
+    assert main(arguments) == 0
+    return tmp_path
+
+
+#: (arguments, exit code, text on stderr (exit 2) or stdout (exit 0)); {d} is the folder.
+CASES = {
+    "no file": ("fit {d}/missing.csv --target y", 2, "no such file"),
+    "no target column": ("fit {d}/shop.csv --target price", 2, "no column 'price'"),
+    "text target regressed": (
+        "fit {d}/shop.csv --target bought --task regression",
+        2,
+        "use --task classification",
+    ),
+    "empty file": ("fit {d}/empty.csv --target y", 2, "is empty"),
+    "header only": ("fit {d}/header.csv --target y", 2, "no rows"),
+    "not a CSV file": ("fit {d}/binary.csv --target y", 2, "could not be read as a CSV"),
+    "one row": ("fit {d}/rows1.csv --target bought", 2, "has 1 row with"),
+    "two rows": ("fit {d}/rows2.csv --target bought", 2, "fit needs at least 10"),
+    "five rows": ("fit {d}/rows5.csv --target bought", 2, "add rows"),
+    "five rows, --cv": ("fit {d}/rows5.csv --target bought --cv", 2, "at least 20 with --cv"),
+    "14 rows, --cv": ("fit {d}/rows14.csv --target bought --cv", 2, "or leave out --cv"),
+    "one class": ("fit {d}/one_class.csv --target bought", 2, "nothing to predict"),
+    "nothing but an ID": ("fit {d}/only_id.csv --target bought", 2, "no column to learn"),
+    "--plot without --cv": ("fit {d}/shop.csv --target bought --plot p.png", 2, "add --cv"),
+    "--cv, no exact zeros": (
+        "fit {d}/shop.csv --target bought --cv --mode gradient",
+        2,
+        "--mode proximal or cumulative",
+    ),
+    "no model file": ("predict {d}/nothing.joblib {d}/shop.csv", 2, "no such file"),
+    "a CSV as the model": ("predict {d}/shop.csv {d}/shop.csv", 2, "not a model written by"),
+    "a used column missing": ("predict {d}/model.joblib {d}/no_age.csv", 2, "lacks columns"),
+    "unwritable output": (
+        "predict {d}/model.joblib {d}/shop.csv --output {d}/no/such/dir.csv",
+        2,
+        "could not write",
+    ),
+    "empty cells, '?' and missing targets": (
+        "fit {d}/real.csv --target bought --max-iter 50",
+        0,
+        "2 rows with no 'bought' value were left out",
+    ),
+    "14 rows": ("fit {d}/rows14.csv --target bought --max-iter 20", 0, "columns used"),
+    "a used column empty": ("predict {d}/model.joblib {d}/empty_noise.csv", 0, "accuracy on"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_file_a_user_may_bring_gives_a_result_or_one_line(case, files, capsys):
+    arguments, code, text = CASES[case]
+    assert main(arguments.format(d=files).split()) == code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    if code == 2:
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error:") and text in lines[0]
+    else:
+        assert text in out
+
+
+def test_real_file_notes_say_what_was_done_to_each_column(files, capsys):
+    assert main(["fit", str(files / "real.csv"), "--target", "bought", "--max-iter", "100"]) == 0
+    out, err = capsys.readouterr()
+    notes = [line for line in out.splitlines() if line.startswith("note:")]
+    assert any("'customer_id' looks like a row ID" in note for note in notes)
+    assert any("'noise': 1 cell is not a number ('?')" in note for note in notes)
+    assert any("'visited' holds dates" in note for note in notes)
+    assert any("'age':" in note and "empty cells" in note for note in notes)
+    assert any("'city':" in note and "'missing' category" in note for note in notes)
+    # The held-out part has 75 rows: no warning about it.
+    assert "warning: the held-out" not in err
+    ranked = out.split("columns used:")[1].splitlines()[1:]
+    assert ranked[0].split()[0] in {"age", "city"}
+
+
+def test_a_small_held_out_part_is_a_warning(files, capsys):
+    assert main(["fit", str(files / "rows14.csv"), "--target", "bought", "--max-iter", "20"]) == 0
+    assert "warning: the held-out score is measured on 4 rows only" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_date_or_id_column_never_ranks_first(tmp_path, seed, capsys):
+    """One-hot encoded, 300 distinct dates once ranked first; as numbers they do not."""
+    frame = _table(300, seed=seed).drop(columns=["noise"])
+    frame["order"] = [f"A{i:06d}" for i in np.random.RandomState(seed).permutation(300)]
+    path = tmp_path / "orders.csv"
+    frame.to_csv(path, index=False)
+    assert main(["fit", str(path), "--target", "bought", "--seed", str(seed)]) == 0
+    out = capsys.readouterr().out
+    assert "'order' looks like a row ID" in out
+    ranked = [line.split()[0] for line in out.split("columns used:")[1].splitlines()[1:]]
+    assert ranked[0] in {"age", "city"} and "order" not in ranked and "customer_id" not in ranked
+
+
+def test_a_column_the_model_does_not_use_may_be_absent_at_predict(files, tmp_path, capsys):
+    model = tmp_path / "cv.joblib"
+    frame = _table(300)
+    frame["extra"] = np.random.RandomState(1).normal(size=300)
+    frame.to_csv(tmp_path / "extra.csv", index=False)
+    assert (
+        main(
+            [
+                "fit",
+                str(tmp_path / "extra.csv"),
+                "--target",
+                "bought",
+                "--cv",
+                "--quiet",
+                "--max-iter",
+                "100",
+                "--save",
+                str(model),
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    unused = out.split("columns not used: ")[1].split("\n")[0].split(", ")
+    assert "extra" in unused
+    frame.drop(columns=unused).to_csv(tmp_path / "fewer.csv", index=False)
+    assert main(["predict", str(model), str(tmp_path / "fewer.csv")]) == 0
+    assert "which the model does not use" in capsys.readouterr().out
+
+
+def test_cv_prints_progress_on_stderr_and_plots_the_path(files, tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    picture = tmp_path / "path.png"
+    arguments = ["fit", str(files / "real.csv"), "--target", "bought", "--cv"]
+    assert main([*arguments, "--max-iter", "100", "--plot", str(picture)]) == 0
+    out, err = capsys.readouterr()
+    folds = [line for line in err.splitlines() if line.startswith("[fold ")]
+    assert len(folds) == 5 * 10  # a line per path point per fold
+    assert all("features" in line and "left in it" in line for line in folds)
+    assert not any(line.startswith("[fold ") for line in out.splitlines())
+    assert picture.stat().st_size > 10_000 and "wrote the path plot" in out
+
+
+def test_debug_shows_the_traceback(files):
+    with pytest.raises(ValueError, match="no such file"):
+        main(["fit", str(files / "missing.csv"), "--target", "y", "--debug"])
+
+
+def test_help_names_the_commands():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "sklearn_l1mlp", "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    assert "fit " in result.stdout and "predict " in result.stdout
+
+
+def test_a_closed_pipe_ends_quietly(files):
+    import subprocess
+    import sys
+
+    big = files / "big.csv"
+    pd.concat([pd.read_csv(files / "shop.csv")] * 100).to_csv(big, index=False)
+    command = (
+        f"{sys.executable} -m sklearn_l1mlp predict {files / 'model.joblib'} {big} | head -n 2"
+    )
+    result = subprocess.run(command, shell=True, capture_output=True, text=True)
+    assert len(result.stdout.splitlines()) == 2
+    assert result.stderr == ""
+
+
+def test_importances_of_a_column_are_not_shared_with_one_whose_name_extends_it():
     # One-hot columns of "a" are named a_x, a_y; those of "a_b" are a_b_u, ...:
     # matching by the prefix "a_" once gave "a" the importance of "a_b" too.
-    from sklearn.pipeline import Pipeline
-
     from sklearn_l1mlp import L1MLPClassifier
-    from sklearn_l1mlp._cli import _column_importances, _preprocessor
+    from sklearn_l1mlp._cli import _column_importances
+    from sklearn_l1mlp._tabular import as_pipeline, inspect_table, make_preprocessor
 
     rng = np.random.RandomState(0)
     X = pd.DataFrame(
@@ -137,13 +321,9 @@ def test_importances_of_a_column_are_not_shared_with_one_whose_name_extends_it(t
         }
     )
     y = (X["a_b"] == "u").astype(int)
-    pipeline = Pipeline(
-        [
-            ("preprocess", _preprocessor(X)),
-            ("network", L1MLPClassifier(max_iter=50, random_state=0)),
-        ]
-    ).fit(X, y)
-    importances, _ = _column_importances(pipeline, X)
+    network = L1MLPClassifier(max_iter=50, random_state=0)
+    pipeline = as_pipeline(make_preprocessor(inspect_table(X)), network).fit(X, y)
+    importances, _ = _column_importances(pipeline)
     encoded = dict(
         zip(pipeline[0].get_feature_names_out(), pipeline[-1].feature_importances_, strict=True)
     )
