@@ -176,7 +176,9 @@ class Network:
             layer_input = out
         return activations
 
-    def loss_and_gradient(self, params, X, Y, sample_weight=None, grad=None):
+    def loss_and_gradient(
+        self, params, X, Y, sample_weight=None, grad=None, return_input_delta=False
+    ):
         """Data term of the objective and its gradient by backpropagation.
 
         ``J_data = (1/S) sum_i s_i l(y_i, f(x_i))``, see ``_losses``.
@@ -189,11 +191,17 @@ class Network:
         sample_weight : ndarray of shape (n_samples,) or None
         grad : ndarray of shape (n_params,), optional
             Where to write the gradient.
+        return_input_delta : bool
+            Also return the first layer's delta ``dJ/dZ_1`` (shape
+            ``(n_samples, layer_sizes[1])``, a workspace buffer valid until
+            the next call), from which ``X.T @ delta`` is the gradient of any
+            first-layer row, including those of columns left out of ``X``.
 
         Returns
         -------
         value : float
         grad : ndarray of shape (n_params,)
+        input_delta : ndarray, only with ``return_input_delta``
         """
         if grad is None:
             grad = np.empty(self.n_params, dtype=self.dtype)
@@ -219,6 +227,8 @@ class Network:
                 back = hidden_deltas[i - 1]
                 np.matmul(delta, coefs[i].T, out=back)
                 delta = multiply_by_derivative(self.activation, activations[i - 1], back)
+        if return_input_delta:
+            return value, grad, delta
         return value, grad
 
     def predict(self, params, X):

@@ -15,9 +15,11 @@ tells the penalties two step sizes:
 * ``scratch(n)``: a work buffer the penalties may use between steps.
 
 ``step(params, grad)`` may overwrite ``grad``: it is spent once the step is
-taken.
+taken. ``restrict(index)`` and ``merge(part, index)`` hand a working set
+(``_working_set``) the state of some of the parameters and take it back.
 """
 
+import copy
 import math
 
 import numpy as np
@@ -67,6 +69,35 @@ class _Buffers:
         self._denominator_step = None
         for name in self._buffer_names:
             setattr(self, name, None)
+
+    #: The arrays that hold one entry per parameter (the rest is scalars).
+    _per_parameter = ()
+
+    def restrict(self, index):
+        """This optimizer for the parameters ``params[index]`` alone: a new one.
+
+        Its per-parameter state is a copy of this one's at ``index``, its
+        scalars (step count, learning rate) the same; a working set trains
+        with it and hands it back to ``merge``.
+        """
+        part = copy.copy(self)
+        for name in self._per_parameter:
+            setattr(part, name, getattr(self, name)[index])
+        part.release_buffers()
+        return part
+
+    def merge(self, part, index):
+        """Take back what ``part = self.restrict(index)`` learned.
+
+        Its per-parameter state goes to ``index``; its scalars replace this
+        one's (the other parameters' state stays as it was, frozen).
+        """
+        for name, value in part.__dict__.items():
+            if name in self._per_parameter:
+                getattr(self, name)[index] = value
+            elif name not in self._buffer_names and name != "_denominator_step":
+                setattr(self, name, value)
+        self._denominator_step = None
 
 
 class SGD(_Buffers):
@@ -125,6 +156,8 @@ class SGD(_Buffers):
             params += np.multiply(velocity, self.momentum, out=scratch)
         else:
             params += velocity
+
+    _per_parameter = ("velocity",)
 
     def _state_like(self):
         return self.velocity
@@ -219,6 +252,8 @@ class Adam(_Buffers):
             self.learning_rate_init * bias_correction,
         )
         self._denominator_step = self.t
+
+    _per_parameter = ("first_moment", "second_moment")
 
     def _state_like(self):
         return self.first_moment

@@ -39,6 +39,8 @@ uniform, a zero row then stays zero exactly when ``||m_hat_j||_2 <= feature_alph
 Adding a mode is one class with these hooks and one line in ``L1_MODES``.
 """
 
+import copy
+
 import numpy as np
 
 from ._inplace import abs_sum, add_signs, axpy, cumulative_clip, soft_threshold
@@ -86,6 +88,37 @@ class L1Penalty:
             None if penalty_factors is None else np.asarray(penalty_factors, dtype=float)
         )
         self._factor_cache = None
+
+    def restrict(self, rows, index):
+        """This penalty for a network that keeps only the rows ``rows`` of ``W1``: a new one.
+
+        Parameters
+        ----------
+        rows : ndarray of int
+            The input features kept (rows of ``W1``).
+        index : ndarray of int
+            The positions, in this penalty's penalized vector, of the
+            restricted one's entries (``W1[rows]`` row by row, then the rest).
+
+        Returns
+        -------
+        part : L1Penalty
+            The same mode and strengths, with ``rows``' factors (and, for a
+            mode with per-weight state, that state at ``index``).
+        """
+        part = copy.copy(self)
+        part.first_layer_shape = (len(rows), self.first_layer_shape[1])
+        if self.penalty_factors is not None:
+            part.penalty_factors = self.penalty_factors[rows]
+        part._factor_cache = None
+        return part
+
+    def merge(self, part, index, size):
+        """Take back the state ``part = self.restrict(rows, index)`` built up in training.
+
+        ``size`` is the length of this penalty's penalized vector. The modes
+        without per-weight state have nothing to take back.
+        """
 
     def set_strengths(self, alpha, feature_alpha, penalty_factors):
         """Change the strengths in place (``partial_fit`` keeps the penalty's state)."""
@@ -341,6 +374,27 @@ class CumulativeL1(L1Penalty):
         super().__init__(alpha, feature_alpha, first_layer_shape, penalty_factors)
         self.total = 0.0
         self.received = None
+
+    def restrict(self, rows, index):
+        part = super().restrict(rows, index)
+        if self.received is not None:
+            part.received = self.received[index]
+        if np.ndim(self.total):
+            part.total = self.total[index]
+        return part
+
+    def merge(self, part, index, size):
+        # The excluded weights keep their account as it was (they sat at zero).
+        if part.received is not None:
+            if self.received is None:
+                self.received = np.zeros(size, dtype=part.received.dtype)
+            self.received[index] = part.received
+        if np.ndim(part.total):
+            if not np.ndim(self.total):
+                self.total = np.full(size, self.total, dtype=part.total.dtype)
+            self.total[index] = part.total
+        else:
+            self.total = part.total
 
     def after_step(self, w, optimizer, work=None):
         if self.alpha:
