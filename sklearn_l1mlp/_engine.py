@@ -237,6 +237,8 @@ def train_stochastic(
     validation_score=None,
     keep_last_epoch_on_interrupt=False,
     verbose=False,
+    epoch_offset=0,
+    measure_rounding=True,
 ):
     """Train ``params`` by mini-batch sgd or adam with an ``l1_mode`` penalty.
 
@@ -274,6 +276,12 @@ def train_stochastic(
         plain ``fit``); the optimizer and penalty keep the partial epoch.
     verbose : bool
         Print one line per epoch.
+    epoch_offset : int
+        Epochs run before this call in the same fit (a working set's earlier
+        rounds), for the numbers ``verbose`` prints.
+    measure_rounding : bool
+        Measure ``lost_to_rounding`` at the end (a pass over the weights; a
+        working set's rounds leave it to the last).
 
     Returns
     -------
@@ -323,7 +331,7 @@ def train_stochastic(
             if state.record(loss, score, tol) and best_params is not None:
                 best_params[...] = params
             if verbose:
-                _print_epoch(n_iter, loss, network, params, state, score)
+                _print_epoch(epoch_offset + n_iter, loss, network, params, state, score)
             state.optimizer.end_epoch(state.n_samples_seen)
             if state.no_improvement_count > n_iter_no_change:
                 if state.optimizer.on_plateau():
@@ -360,7 +368,11 @@ def train_stochastic(
             best_params if best_params is not None else params, n_iter, False, interrupted=True
         )
     final = best_params if best_params is not None else params
-    lost = state.penalty.lost_to_rounding(params[: state.n_penalized], state.optimizer)
+    lost = (
+        state.penalty.lost_to_rounding(params[: state.n_penalized], state.optimizer)
+        if measure_rounding
+        else 0.0
+    )
     # The fitted model keeps the optimizer's state, not its work buffers.
     state.optimizer.release_buffers()
     return StochasticResult(final, n_iter, converged, lost_to_rounding=lost)

@@ -36,8 +36,12 @@ from ._engine import (
     train_lbfgs,
     train_stochastic,
 )
+from ._working_set import train_with_working_set
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
+#: With working_set="auto", the fewest features for which fit uses one: below,
+#: the rounds' bookkeeping costs about what the skipped products save.
+_WORKING_SET_MIN_FEATURES = 100
 #: Warn when rounding drops the penalty step of more than this share of weights.
 _ROUNDING_WARNING_SHARE = 0.1
 
@@ -169,6 +173,15 @@ _PARAMETERS_DOC = """
         ``0`` leaves a feature unpenalized. The adaptive lasso (Zou, 2006)
         sets ``c_j`` from a first fit's feature importances, as the CV
         estimators do with ``adaptive=True``. ``None``: 1 for every feature.
+
+    working_set : bool or "auto", default="auto"
+        Train in rounds on the input features whose first-layer row is
+        nonzero, bringing back a zero row whenever a check on the full data
+        (its KKT condition) says the penalty would not keep it at zero
+        (glmnet's and celer's working sets): the same problem, at the cost
+        of the features in use rather than of all of them. ``"auto"``: on
+        for sgd and adam with an exact-zero ``l1_mode`` and at least 100
+        features; ``partial_fit`` always trains every row.
 """
 
 _ATTRIBUTES_DOC = """
@@ -307,6 +320,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
         "penalize_bias": ["boolean"],
         "feature_alpha": [Interval(Real, 0, None, closed="left")],
         "penalty_factors": ["array-like", None],
+        "working_set": ["boolean", StrOptions({"auto"})],
     }
 
     @abstractmethod
@@ -339,6 +353,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
         penalize_bias,
         feature_alpha,
         penalty_factors,
+        working_set,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -367,6 +382,7 @@ class _BaseL1MLP(BaseEstimator, ABC):
         self.penalize_bias = penalize_bias
         self.feature_alpha = feature_alpha
         self.penalty_factors = penalty_factors
+        self.working_set = working_set
 
     # -- what the subclasses define ---------------------------------------
     @abstractmethod
@@ -549,6 +565,15 @@ class _BaseL1MLP(BaseEstimator, ABC):
             )
         return factors
 
+    def _uses_working_set(self, network):
+        """Whether ``fit`` trains on working sets of first-layer rows (see ``working_set``)."""
+        if self.working_set == "auto":
+            return (
+                L1_MODES[self.l1_mode].exact_zeros
+                and network.layer_sizes[0] >= _WORKING_SET_MIN_FEATURES
+            )
+        return bool(self.working_set)
+
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
             return min(200, n_samples)
@@ -568,24 +593,23 @@ class _BaseL1MLP(BaseEstimator, ABC):
             )
         else:
             validation_score = None
-        result = train_stochastic(
-            network,
-            params,
-            state,
-            X,
-            Y,
-            sample_weight,
+        settings = dict(
             max_iter=self.max_iter,
             batch_size=self._batch_size(X.shape[0]),
             shuffle=self.shuffle,
             rng=rng,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
-            incremental=incremental,
             validation_score=validation_score,
             keep_last_epoch_on_interrupt=first_pass and not incremental,
             verbose=self.verbose,
         )
+        if not incremental and self._uses_working_set(network):
+            result = train_with_working_set(network, params, state, X, Y, sample_weight, **settings)
+        else:
+            result = train_stochastic(
+                network, params, state, X, Y, sample_weight, incremental=incremental, **settings
+            )
         if result.interrupted:
             warnings.warn(
                 f"Training interrupted by user; the model keeps the weights of the last "
@@ -748,6 +772,7 @@ class L1MLPClassifier(ClassifierMixin, _BaseL1MLP):
         penalize_bias=False,
         feature_alpha=0.0,
         penalty_factors=None,
+        working_set="auto",
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -777,6 +802,7 @@ class L1MLPClassifier(ClassifierMixin, _BaseL1MLP):
             penalize_bias=penalize_bias,
             feature_alpha=feature_alpha,
             penalty_factors=penalty_factors,
+            working_set=working_set,
         )
 
     def _validate_input(self, X, y, incremental, reset):
@@ -1020,6 +1046,7 @@ class L1MLPRegressor(RegressorMixin, _BaseL1MLP):
         penalize_bias=False,
         feature_alpha=0.0,
         penalty_factors=None,
+        working_set="auto",
     ):
         self.loss = loss
         super().__init__(
@@ -1050,6 +1077,7 @@ class L1MLPRegressor(RegressorMixin, _BaseL1MLP):
             penalize_bias=penalize_bias,
             feature_alpha=feature_alpha,
             penalty_factors=penalty_factors,
+            working_set=working_set,
         )
 
     def _validate_input(self, X, y, incremental, reset):

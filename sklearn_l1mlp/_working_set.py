@@ -1,0 +1,332 @@
+"""Working sets for the first layer: train on the features in use, check the rest by KKT.
+
+On wide data a sparse network's first layer is mostly zero rows, yet every
+product through ``W1`` multiplies them. As glmnet, celer and skglm do for
+linear models (Johnson & Guestrin, 2015; Massias et al., 2018), training
+here runs in rounds on a *reduced* network that holds only the rows of
+``W1`` in the working set: the forward and backward products, the
+optimizer's step and the penalty's step all cost what those rows cost.
+
+Between rounds the working set shrinks to the rows that are nonzero, and a
+KKT check on the full data brings back every zero row that the penalty
+would not keep at zero. A zero row ``j`` is optimal when the full-batch
+gradient ``G_j`` of the data term on its weights satisfies::
+
+    || S(G_j, c_j * alpha) ||_2 <= c_j * feature_alpha
+
+with ``S`` soft-thresholding and ``c_j`` the row's penalty factor: the
+per-weight step then thresholds ``G_j`` to ``S(G_j)``, and the group step
+takes what is left back to zero (with ``feature_alpha = 0``: every
+``|G_jk| <= c_j * alpha``). The same condition holds under adam's
+preconditioning, where a weight at zero stays there when
+``|m_hat| <= c_j * alpha``. Training ends only when the reduced problem has
+stopped improving and the check finds no violator, so the answer is that of
+the full problem; only the epochs differ in cost.
+
+The check needs ``X.T @ delta_1`` over all columns: one pass over ``X`` (no
+hidden-layer product), made at the end of a round once rounds are long.
+Rounds grow 1, 2, 4, ... epochs up to ``MAX_ROUND``, so a fresh fit's first
+epochs, while rows are still dying, shrink the set often.
+"""
+
+import copy
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._engine import StochasticResult, train_stochastic
+from ._network import Network
+
+#: Train the full problem instead when more than this share of rows is in use.
+FULL_SHARE = 0.5
+#: The longest round, in epochs.
+MAX_ROUND = 32
+#: Rounds this long or longer end with a KKT check (shorter ones only shrink).
+CHECK_FROM = 8
+#: Times training restarts after it stopped improving, to train the rows
+#: the check brought back, before it stops for good.
+MAX_RESTARTS = 2
+#: Rows per chunk of the KKT pass, so that its activations stay small.
+_CHECK_CHUNK = 4096
+
+
+class WorkingSet:
+    """The reduced network that keeps the rows ``rows`` of ``W1``, and its index maps.
+
+    Parameters
+    ----------
+    network : Network
+        The full network.
+    rows : ndarray of int
+        The input features kept, sorted.
+    n_penalized : int
+        The full network's penalized parameters (``params[:n_penalized]``).
+
+    Attributes
+    ----------
+    network : Network
+        The reduced network, ``[len(rows), hidden..., outputs]``.
+    index : ndarray of int
+        Where each reduced parameter sits in the full vector: ``W1[rows]``
+        row by row, then every other weight and bias.
+    n_penalized : int
+        The reduced network's penalized parameters.
+    """
+
+    def __init__(self, network, rows, n_penalized):
+        n_features, n_units = network.layer_sizes[:2]
+        self.rows = np.asarray(rows, dtype=np.intp)
+        first = (self.rows[:, None] * n_units + np.arange(n_units)).ravel()
+        self.index = np.concatenate([first, np.arange(n_features * n_units, network.n_params)])
+        self.network = Network(
+            [self.rows.size, *network.layer_sizes[1:]],
+            network.activation,
+            network.output_activation,
+            network.dtype,
+        )
+        self.n_penalized = n_penalized - (n_features - self.rows.size) * n_units
+
+    def columns(self, X):
+        """The columns ``rows`` of ``X`` (dense, or CSC: a cheap slice) as training takes them."""
+        if sp.issparse(X):
+            return X[:, self.rows].tocsr()
+        return X[:, self.rows]  # fancy indexing: faster than np.take here
+
+    def restrict(self, state):
+        """A ``TrainingState`` for the reduced parameters: the optimizer's and penalty's share.
+
+        The record (samples seen, loss curve, bests, counters) is shared
+        with ``state`` until ``merge`` copies the scalars back.
+        """
+        part = copy.copy(state)
+        part.optimizer = state.optimizer.restrict(self.index)
+        part.penalty = state.penalty.restrict(self.rows, self.index[: self.n_penalized])
+        part.n_penalized = self.n_penalized
+        return part
+
+    def merge(self, params, state, part_params, part_state):
+        """Write the reduced parameters and state back into the full ones."""
+        params[self.index] = part_params
+        state.optimizer.merge(part_state.optimizer, self.index)
+        state.penalty.merge(part_state.penalty, self.index[: self.n_penalized], state.n_penalized)
+        for name, value in part_state.__dict__.items():
+            if name not in ("optimizer", "penalty", "n_penalized"):
+                setattr(state, name, value)
+
+
+def nonzero_rows(network, params):
+    """The input features whose row of ``W1`` has a nonzero weight."""
+    first = network.unpack(params)[0][0]
+    return np.flatnonzero(np.any(first != 0, axis=1))
+
+
+def kkt_violators(network, params, penalty, X, Y, sample_weight, rows, X_columns=None):
+    """The zero rows of ``W1`` that the full-data gradient would move off zero.
+
+    Parameters
+    ----------
+    network : Network
+    params : ndarray of shape (n_params,)
+        Rows of ``W1`` outside ``rows`` must be zero.
+    penalty : L1Penalty
+        Its ``alpha``, ``feature_alpha`` and ``penalty_factors`` set the
+        thresholds (module docstring).
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray or None
+    rows : ndarray of int
+        The rows in use; only the others are checked.
+    X_columns : ndarray or CSC matrix, optional
+        ``X`` in a form whose columns slice cheaply (CSC for sparse ``X``),
+        when the caller has it already.
+
+    Returns
+    -------
+    violators : ndarray of int
+    """
+    n_features = network.layer_sizes[0]
+    zero = np.setdiff1d(np.arange(n_features), rows, assume_unique=True)
+    if zero.size == 0:
+        return zero
+    if X_columns is None:
+        X_columns = X.tocsc() if sp.issparse(X) else X
+    gradient = _first_layer_gradient(network, params, X, X_columns, Y, sample_weight, rows)
+    gradient = gradient[zero]
+    factors = 1.0 if penalty.penalty_factors is None else penalty.penalty_factors[zero, None]
+    excess = np.maximum(np.abs(gradient) - penalty.alpha * factors, 0.0)
+    norms = np.sqrt(np.einsum("ij,ij->i", excess, excess))
+    bound = penalty.feature_alpha * np.ravel(factors * np.ones((zero.size, 1)))
+    # A relative margin keeps rounding from flagging a row that sits on the bound.
+    return zero[norms > bound * (1 + 1e-7) + 1e-12]
+
+
+def _first_layer_gradient(network, params, X, X_columns, Y, sample_weight, rows):
+    """``dJ_data / dW1`` on all of ``X``, through the reduced network on ``rows``.
+
+    Rows of ``X`` are taken in chunks; each chunk's delta is rescaled from
+    its own mean to the whole data's.
+    """
+    reduced = WorkingSet(network, rows, network.n_weights)
+    part_params = params[reduced.index]
+    X_rows = X.tocsr() if sp.issparse(X) else X
+    X_used = reduced.columns(X_columns)
+    n_samples = X.shape[0]
+    total = n_samples if sample_weight is None else float(sample_weight.sum())
+    gradient = np.zeros((network.layer_sizes[0], network.layer_sizes[1]))
+    grad = np.empty(reduced.network.n_params, dtype=network.dtype)
+    for start in range(0, n_samples, _CHECK_CHUNK):
+        chunk = slice(start, start + _CHECK_CHUNK)
+        weights = None if sample_weight is None else sample_weight[chunk]
+        share = min(_CHECK_CHUNK, n_samples - start) if weights is None else weights.sum()
+        if total <= 0 or share <= 0:
+            continue
+        _, _, delta = reduced.network.loss_and_gradient(
+            part_params, X_used[chunk], Y[chunk], weights, grad, return_input_delta=True
+        )
+        gradient += (X_rows[chunk].T @ delta) * (share / total)
+    return gradient
+
+
+def train_with_working_set(
+    network,
+    params,
+    state,
+    X,
+    Y,
+    sample_weight=None,
+    *,
+    max_iter,
+    batch_size,
+    shuffle,
+    rng,
+    tol,
+    n_iter_no_change,
+    validation_score=None,
+    keep_last_epoch_on_interrupt=False,
+    verbose=False,
+):
+    """``train_stochastic`` in rounds on working sets of ``W1``'s rows (module docstring).
+
+    Takes and returns what ``train_stochastic`` does (``params`` and
+    ``state`` are changed in place), for a full ``fit`` (not ``partial_fit``).
+    The epochs, their order of rows and the stopping rule are the same; the
+    zero rows outside the working set simply cost nothing.
+    """
+    n_features = network.layer_sizes[0]
+    X_columns = X.tocsc() if sp.issparse(X) else X
+    best = None if validation_score is None else params.copy()
+    n_iter, length, converged, result, restarts = 0, 1, False, None, 0
+    rows = nonzero_rows(network, params)
+    if rows.size < n_features:  # a warm start: bring back what the new penalty frees
+        rows = np.union1d(
+            rows,
+            kkt_violators(network, params, state.penalty, X, Y, sample_weight, rows, X_columns),
+        )
+    while n_iter < max_iter:
+        round_epochs = min(length, max_iter - n_iter)
+        settings = dict(
+            max_iter=round_epochs,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            rng=rng,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            verbose=verbose,
+            epoch_offset=n_iter,
+            measure_rounding=False,
+            # After the first round an interruption returns the last round's end.
+            keep_last_epoch_on_interrupt=keep_last_epoch_on_interrupt and n_iter == 0,
+        )
+        full_round = rows.size > FULL_SHARE * n_features
+        best_before = state.best_validation_score
+        start = params.copy() if full_round and keep_last_epoch_on_interrupt else None
+        try:
+            if full_round:
+                result = train_stochastic(
+                    network,
+                    params,
+                    state,
+                    X,
+                    Y,
+                    sample_weight,
+                    validation_score=validation_score,
+                    **settings,
+                )
+                round_best = result.params
+            else:
+                reduced = WorkingSet(network, rows, state.n_penalized)
+                part_params, part_state = params[reduced.index], reduced.restrict(state)
+                result = train_stochastic(
+                    reduced.network,
+                    part_params,
+                    part_state,
+                    reduced.columns(X_columns),
+                    Y,
+                    sample_weight,
+                    validation_score=_scattered(validation_score, params, reduced.index),
+                    **settings,
+                )
+                reduced.merge(params, state, part_params, part_state)
+                round_best = None
+                if validation_score is not None:
+                    round_best = params.copy()
+                    round_best[reduced.index] = result.params
+        except KeyboardInterrupt:
+            if not keep_last_epoch_on_interrupt or n_iter == 0:
+                raise
+            if start is not None:
+                params[...] = start  # the full round was cut short: back to its start
+            return StochasticResult(
+                params if best is None else best, n_iter, False, interrupted=True
+            )
+        n_iter += result.n_iter
+        improved = best is not None and state.best_validation_score > best_before
+        if improved and not result.diverged:
+            best[...] = round_best
+        if result.interrupted or result.diverged:
+            return StochasticResult(
+                params if best is None else best,
+                n_iter,
+                False,
+                interrupted=result.interrupted,
+                diverged=result.diverged,
+            )
+        rows = nonzero_rows(network, params)
+        if full_round:
+            if result.converged:
+                converged = True
+                break
+        elif result.converged or (round_epochs >= CHECK_FROM and n_iter < max_iter):
+            violators = kkt_violators(
+                network, params, state.penalty, X, Y, sample_weight, rows, X_columns
+            )
+            if result.converged and (violators.size == 0 or restarts == MAX_RESTARTS):
+                # Stochastic steps leave rows near the bound flickering on and
+                # off; full training stops with them too, so a few restarts
+                # settle what can be settled.
+                converged = True
+                break
+            if violators.size:
+                rows = np.union1d(rows, violators)
+            if result.converged:
+                restarts += 1
+                state.no_improvement_count = 0  # the new rows have yet to be trained
+        length = min(2 * length, MAX_ROUND)
+    lost = state.penalty.lost_to_rounding(params[: state.n_penalized], state.optimizer)
+    state.optimizer.release_buffers()
+    return StochasticResult(
+        params if best is None else best, n_iter, converged, lost_to_rounding=lost
+    )
+
+
+def _scattered(validation_score, params, index):
+    """``validation_score`` of the full parameters with the reduced ones written in."""
+    if validation_score is None:
+        return None
+    full = params.copy()
+
+    def score(part_params):
+        full[index] = part_params
+        return validation_score(full)
+
+    return score

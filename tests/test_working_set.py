@@ -1,0 +1,202 @@
+"""Working sets of first-layer rows: index maps, state hand-over, the KKT check, same answer."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import sklearn_l1mlp._working_set as working_set
+from sklearn_l1mlp import L1MLPClassifier, L1MLPRegressor, L1MLPRegressorCV
+from sklearn_l1mlp._cv import DEFAULT_TEMPLATE
+from sklearn_l1mlp._network import Network
+from sklearn_l1mlp._optimizers import make_optimizer
+from sklearn_l1mlp._penalties import make_penalty
+from sklearn_l1mlp._working_set import WorkingSet, kkt_violators, nonzero_rows
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture
+def network_and_params():
+    network = Network([6, 4, 3, 2], "relu", "identity", np.float64)
+    params = network.init_params(np.random.RandomState(0))
+    network.unpack(params)[0][0][[1, 4]] = 0.0  # rows 1 and 4 of W1 are zero
+    return network, params
+
+
+def test_the_reduced_network_holds_the_kept_rows_and_every_other_parameter(network_and_params):
+    network, params = network_and_params
+    reduced = WorkingSet(network, np.array([0, 2, 5]), network.n_weights)
+    coefs, intercepts = network.unpack(params)
+    part_coefs, part_intercepts = reduced.network.unpack(params[reduced.index])
+    np.testing.assert_array_equal(part_coefs[0], coefs[0][[0, 2, 5]])
+    for part, full in zip(part_coefs[1:] + part_intercepts, coefs[1:] + intercepts, strict=True):
+        np.testing.assert_array_equal(part, full)
+    assert reduced.n_penalized == network.n_weights - 3 * 4 == reduced.network.n_weights
+    assert list(nonzero_rows(network, params)) == [0, 2, 3, 5]
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+@pytest.mark.parametrize("mode", ["proximal", "cumulative"])
+def test_state_handed_to_a_working_set_comes_back_where_it_belongs(solver, mode):
+    n = 20
+    optimizer = make_optimizer(solver, n, np.float64)
+    penalty = make_penalty(mode, 0.1, solver, 0.2, (4, 3), np.arange(1.0, 5.0))
+    rng = np.random.RandomState(0)
+    w, grad = rng.normal(size=n), rng.normal(size=n)
+    for _ in range(3):  # some state to hand over
+        optimizer.step(w, grad.copy())
+        penalty.after_step(w[:12], optimizer)
+    index = np.array([3, 4, 5, 12, 13])  # row 1 of W1, then two other weights
+    part = optimizer.restrict(index)
+    part_penalty = penalty.restrict(np.array([1]), index[:3])
+    assert part_penalty.first_layer_shape == (1, 3)
+    np.testing.assert_array_equal(part_penalty.penalty_factors, [2.0])
+    before = {k: np.copy(v) for k, v in vars(optimizer).items() if isinstance(v, np.ndarray)}
+    w_part = w[index]
+    part.step(w_part, grad[index].copy())
+    part_penalty.after_step(w_part[:3], part)
+    optimizer.merge(part, index)
+    penalty.merge(part_penalty, index[:3], 12)
+    outside = np.setdiff1d(np.arange(n), index)
+    for name in optimizer._per_parameter:
+        value = getattr(optimizer, name)
+        np.testing.assert_array_equal(value[outside], before[name][outside])  # frozen
+        np.testing.assert_array_equal(value[index], getattr(part, name))
+    if solver == "adam":
+        assert optimizer.t == 4
+    if mode == "cumulative":
+        np.testing.assert_array_equal(penalty.received[index[:3]], part_penalty.received)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_the_check_sees_the_full_gradient_of_the_rows_left_out(
+    network_and_params, sparse, weighted, monkeypatch
+):
+    network, params = network_and_params
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(50, 6))
+    X[X < 0.3] = 0
+    Y = rng.normal(size=(50, 2))
+    weights = rng.rand(50) if weighted else None
+    monkeypatch.setattr(working_set, "_CHECK_CHUNK", 16)  # several chunks, rescaled
+    rows = np.array([0, 2, 3, 5])
+    data = sp.csr_matrix(X) if sparse else X
+    gradient = working_set._first_layer_gradient(
+        network, params, data, data.tocsc() if sparse else X, Y, weights, rows
+    )
+    _, full = network.loss_and_gradient(params, X, Y, weights)
+    np.testing.assert_allclose(gradient, network.unpack(full)[0][0], rtol=1e-10, atol=1e-12)
+
+
+def test_a_zero_row_violates_exactly_when_its_thresholded_gradient_passes_the_bound(
+    network_and_params, monkeypatch
+):
+    network, params = network_and_params
+    gradient = np.zeros((6, 4))
+    gradient[1] = [0.5, 0.0, 0.0, 0.0]  # soft-thresholded by 0.1: norm 0.4
+    gradient[4] = [0.25, 0.25, 0.0, 0.0]  # norm sqrt(2) * 0.15 = 0.21
+    monkeypatch.setattr(working_set, "_first_layer_gradient", lambda *args: gradient)
+    rows = np.array([0, 2, 3, 5])
+    penalty = make_penalty("proximal", 0.1, "adam", 0.3, (6, 4))
+    assert list(kkt_violators(network, params, penalty, None, None, None, rows, 0)) == [1]
+    penalty = make_penalty("proximal", 0.1, "adam", 0.2, (6, 4))
+    assert list(kkt_violators(network, params, penalty, None, None, None, rows, 0)) == [1, 4]
+    # A factor of 2 on row 1 doubles both of its thresholds: 0.3 left, bound 0.4.
+    factors = np.array([1, 2, 1, 1, 1, 1.0])
+    penalty = make_penalty("proximal", 0.1, "adam", 0.2, (6, 4), factors)
+    assert list(kkt_violators(network, params, penalty, None, None, None, rows, 0)) == [4]
+
+
+def _wide_task(n_samples=300, n_features=300, seed=0):
+    """y depends on features 0-3: linearly, through a square and through a product."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_samples, n_features))
+    y = 2 * X[:, 0] + X[:, 1] ** 2 + X[:, 2] * X[:, 3]
+    return X, (y - y.mean()) / y.std() + 0.1 * rng.normal(size=n_samples)
+
+
+def _sparse(X):
+    return sp.csr_matrix(np.where(np.abs(X) > 0.5, X, 0.0))
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("mode", ["proximal", "cumulative"])
+def test_the_cv_estimator_selects_the_same_features_with_and_without(mode, sparse):
+    X, y = _wide_task()
+    X = _sparse(X) if sparse else X
+    template = dict(DEFAULT_TEMPLATE, hidden_layer_sizes=(16,), max_iter=200, l1_mode=mode)
+    supports, scores = [], []
+    for working in (True, False):
+        network = L1MLPRegressor(**template, working_set=working)
+        model = L1MLPRegressorCV(network, cv=3, n_alphas=5, random_state=0).fit(X, y)
+        supports.append(list(np.flatnonzero(model.support_)))
+        scores.append(model.best_score_)
+    assert supports[0] == supports[1] and {0, 1} <= set(supports[0])
+    assert scores[0] == pytest.approx(scores[1], abs=0.03)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("mode", ["proximal", "cumulative"])
+def test_a_plain_fit_reaches_the_same_objective_with_nearly_the_same_rows(mode, sparse):
+    X, y = _wide_task(n_samples=400)
+    X = _sparse(X) if sparse else X
+    settings = dict(
+        hidden_layer_sizes=(16,),
+        alpha=0.006,
+        feature_alpha=0.06,
+        learning_rate_init=0.005,
+        max_iter=400,
+        random_state=0,
+        l1_mode=mode,
+    )
+    on = L1MLPRegressor(working_set=True, **settings).fit(X, y)
+    off = L1MLPRegressor(working_set=False, **settings).fit(X, y)
+    on_rows, off_rows = (set(np.flatnonzero(m.feature_importances_)) for m in (on, off))
+    # Stochastic steps leave a few noise rows flickering near the bound either way.
+    assert len(on_rows & off_rows) >= 0.7 * len(on_rows | off_rows) and {0, 1} <= on_rows
+    assert on._objective(X, y) == pytest.approx(off._objective(X, y), rel=0.03)
+
+
+def test_auto_uses_a_working_set_on_wide_data_with_exact_zeros_only(monkeypatch):
+    calls = []
+    original = working_set.train_with_working_set
+
+    def spy(*args, **kwargs):
+        calls.append(args[0].layer_sizes[0])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr("sklearn_l1mlp._mlp.train_with_working_set", spy)
+    X, y = _wide_task(n_samples=60, n_features=120)
+    L1MLPRegressor(max_iter=5, random_state=0).fit(X, y)
+    L1MLPRegressor(max_iter=5, random_state=0).fit(X[:, :50], y)  # narrow
+    L1MLPRegressor(max_iter=5, l1_mode="gradient", random_state=0).fit(X, y)
+    L1MLPRegressor(max_iter=5, working_set=False, random_state=0).fit(X, y)
+    L1MLPRegressor(max_iter=5, random_state=0).fit(X, y).partial_fit(X, y)
+    assert calls == [120, 120]
+
+
+def test_float32_early_stopping_and_verbose_go_through_the_rounds(capsys):
+    X, y = _wide_task(n_samples=200, n_features=150)
+    labels = (y > 0).astype(int)
+    model = L1MLPClassifier(
+        hidden_layer_sizes=(8,),
+        alpha=3e-3,
+        feature_alpha=0.05,
+        learning_rate_init=0.01,
+        max_iter=40,
+        early_stopping=True,
+        random_state=0,
+        verbose=True,
+        working_set=True,
+    ).fit(X.astype(np.float32), labels)
+    assert model.coefs_[0].dtype == np.float32
+    assert len(model.validation_scores_) == model.n_iter_
+    assert model.best_validation_score_ == max(model.validation_scores_)
+    # The model kept is the best one on the validation split, whatever round it came from.
+    numbers = [
+        int(line.split(",")[0].split()[1])
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("Iteration")
+    ]
+    assert numbers == list(range(1, model.n_iter_ + 1))
