@@ -239,7 +239,9 @@ def train_with_working_set(
         )
         full_round = rows.size > FULL_SHARE * n_features
         best_before = state.best_validation_score
-        start = params.copy() if full_round and keep_last_epoch_on_interrupt else None
+        # After the first round an interruption goes back to the round's start:
+        # the first round keeps train_stochastic's own checkpoint instead.
+        start = params.copy() if full_round and keep_last_epoch_on_interrupt and n_iter else None
         try:
             if full_round:
                 result = train_stochastic(
