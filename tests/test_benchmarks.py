@@ -76,3 +76,36 @@ def test_real_data_benchmark_prints_both_tables_and_the_goals(capsys):
     bench["print_k"]("wine", k_rows, selectors)
     printed = capsys.readouterr().out
     assert "(a) wine" in printed and "(b) wine" in printed and printed.count("goal") >= 2
+
+
+def test_wide_benchmark_tasks_and_goals(capsys):
+    bench = runpy.run_path(str(BENCHMARKS / "bench_wide.py"))
+    X, y, truth = bench["synthetic"](50)
+    assert X.shape == (300, 50) and list(truth) == [0, 1, 2, 3, 4] and 0.4 < y.mean() < 0.6
+    X, y, truth = bench["text_like"](n_samples=400, n_features=2000)
+    noise_density = X[:, 5:].nnz / (400 * 1995)
+    assert X.format == "csr" and 0.001 < noise_density < 0.003
+    assert all(0.1 < X[:, j].getnnz() / 400 < 0.3 for j in truth)  # frequent "words"
+    # A contestant fits in-process on a small task and reports the columns it kept.
+    X, y, _ = bench["synthetic"](30)
+    model, kept = bench["_fit_contestant"]("L1 logistic CV", X, y)
+    assert 0 <= kept.size <= 30 and 0.5 <= model.score(X, y) <= 1
+    results = {
+        "synthetic p=1000": {
+            "ours": {"seconds": 2.0, "features": [0, 1], "f1": 0.5},
+            "ours, working_set=False": {"seconds": 30.0, "features": [0, 1]},
+            "L1 logistic CV": {"seconds": 4.0},
+            "LassoNetCV": {"skipped": "over 60 s"},
+        },
+        "synthetic p=10000": {
+            "ours": {"seconds": 5.0, "features": [0, 1], "f1": 0.9},
+            "ours, working_set=False": {"seconds": 60.0, "features": [0, 2]},
+            "L1 logistic CV": {"seconds": 3.0},
+        },
+    }
+    bench["print_goals"](results, [1000, 10000])
+    printed = capsys.readouterr().out
+    assert "12.0x faster with the working set (goal 10x): met; same features: NOT met" in printed
+    assert "seconds grew 2.5x from p=1000 to p=10000 (sqrt growth: 3.2x): met" in printed
+    assert "synthetic p=10000: 0.6x L1 logistic CV's speed (NOT met)" in printed
+    assert "LassoNetCV over 60 s; F1 0.50 (NOT met)" in printed

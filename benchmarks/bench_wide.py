@@ -1,0 +1,317 @@
+"""Wide data: what the working set buys the CV classifier, against the other selectors.
+
+Tasks (binary classification, one stratified 75/25 split each):
+
+- ``synthetic p=P``: 300 rows, P Gaussian columns; the label is whether
+  ``sin(2 x0) + x1 x2 + x3**2 - |x4|`` is above its median: 5 nonlinear
+  informative columns (the truth, so F1 is printed);
+- ``text-like``: 2,000 rows x 50,000 sparse counts (density 0.2%; the 5
+  informative "words" appear in 20% of the rows), label from a nonlinear
+  rule on them with 10% of labels flipped;
+- ``colon``, ``allaml``, ``basehock`` from DATA_DIR when given (word counts
+  kept sparse).
+
+Contestants, each in a process of its own (one thread, a clean peak
+memory, a time limit): ``L1MLPClassifierCV(random_state=0)`` with the
+working set (its default), the same with ``working_set=False`` (skipped
+above ``--off-max-p`` columns: it takes too long), an L1
+``LogisticRegressionCV`` (saga, 10 Cs, 5 folds, standardized columns), and
+``LassoNetClassifierCV`` when ``lassonet`` is installed (extra
+``lassonet``; stopped at ``--lassonet-limit`` seconds). Printed per row:
+seconds, columns kept, F1 against the truth, held-out accuracy, and the
+peak memory the fit allocated (tracemalloc; NumPy reports to it), then the
+goals of issue #12 with what was measured.
+
+Run: python benchmarks/bench_wide.py [DATA_DIR] [--quick] [--sizes 1000 10000 100000]
+     [--only TASK ...] [--off-max-p 10000] [--lassonet-limit 600 | --no-lassonet]
+     [--plot seconds.png]
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+CONTESTANTS = ("ours", "ours, working_set=False", "L1 logistic CV", "LassoNetCV")
+REAL = {"colon": False, "allaml": False, "basehock": True}
+N_INFORMATIVE = 5
+
+
+def synthetic(n_features, n_samples=300, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_samples, n_features))
+    score = np.sin(2 * X[:, 0]) + X[:, 1] * X[:, 2] + X[:, 3] ** 2 - np.abs(X[:, 4])
+    return X, (score > np.median(score)).astype(int), np.arange(N_INFORMATIVE)
+
+
+def text_like(n_samples=2000, n_features=50_000, density=0.002, seed=0):
+    rng = np.random.RandomState(seed)
+    X = sp.random(n_samples, n_features, density=density, format="csc", random_state=rng)
+    X.data = rng.poisson(1.5, X.data.size) + 1.0
+    words = (rng.rand(n_samples, N_INFORMATIVE) < 0.2) * rng.poisson(1.5, (n_samples, 5))
+    X = sp.hstack([sp.csc_matrix(words.astype(float)), X[:, N_INFORMATIVE:]]).tocsr()
+    present = words > 0
+    y = ((present[:, 0] | present[:, 1]) ^ (present[:, 2] & present[:, 3])) | present[:, 4]
+    flip = rng.rand(n_samples) < 0.1
+    return X, (y ^ flip).astype(int), np.arange(N_INFORMATIVE)
+
+
+def load_task(name, data_dir):
+    """(X, y, truth or None) of a task named as ``tasks`` names it."""
+    if name.startswith("synthetic p="):
+        return synthetic(int(name.split("=")[1]))
+    if name == "text-like":
+        return text_like()
+    data = np.load(Path(data_dir) / f"{name}.npz", allow_pickle=True)
+    X = data["X"].astype(np.float64)
+    _, y = np.unique(data["y"], return_inverse=True)
+    return (sp.csr_matrix(X) if REAL[name] else X), y, None
+
+
+def tasks(sizes, data_dir):
+    names = [f"synthetic p={p}" for p in sizes] + ["text-like"]
+    if data_dir is not None:
+        for name in REAL:
+            if (Path(data_dir) / f"{name}.npz").exists():
+                names.append(name)
+            else:
+                print(f"{Path(data_dir) / name}.npz not found: skipping {name}.")
+    return names
+
+
+def _fit_contestant(contestant, X_train, y_train):
+    """Fit one contestant; returns (model, columns kept)."""
+    if contestant.startswith("ours"):
+        from sklearn_l1mlp import L1MLPClassifier, L1MLPClassifierCV
+        from sklearn_l1mlp._cv import DEFAULT_TEMPLATE
+
+        estimator = None
+        if contestant != "ours":
+            estimator = L1MLPClassifier(**DEFAULT_TEMPLATE, working_set=False)
+        model = L1MLPClassifierCV(estimator, random_state=0).fit(X_train, y_train)
+        return model, np.flatnonzero(model.support_)
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler(with_mean=not sp.issparse(X_train))
+    if contestant == "L1 logistic CV":
+        from sklearn.linear_model import LogisticRegressionCV
+
+        model = make_pipeline(
+            scaler,
+            LogisticRegressionCV(
+                Cs=10, cv=5, l1_ratios=(1.0,), solver="saga", max_iter=1000, random_state=0
+            ),
+        ).fit(X_train, y_train)
+        return model, np.flatnonzero(np.any(model[-1].coef_ != 0, axis=0))
+    import lassonet
+
+    dense = X_train.toarray() if sp.issparse(X_train) else X_train
+    model = make_pipeline(
+        scaler, lassonet.LassoNetClassifierCV(cv=5, random_state=0, torch_seed=0, verbose=0)
+    ).fit(dense, y_train)
+    return model, np.flatnonzero(model[-1].best_selected_)
+
+
+def run_child(task, contestant, data_dir):
+    """In the child process: fit, score, and print one JSON line."""
+    from sklearn.model_selection import train_test_split
+    from threadpoolctl import threadpool_limits
+
+    X, y, truth = load_task(task, data_dir)
+    rows = np.arange(X.shape[0])
+    train, test = train_test_split(rows, test_size=0.25, stratify=y, random_state=0)
+    warnings.simplefilter("ignore")
+    tracemalloc.start()
+    baseline = tracemalloc.get_traced_memory()[0]
+    with threadpool_limits(1):
+        start = time.perf_counter()
+        model, kept = _fit_contestant(contestant, X[train], y[train])
+        seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1] - baseline
+    tracemalloc.stop()
+    test_X = X[test]
+    if contestant == "LassoNetCV" and sp.issparse(test_X):
+        test_X = test_X.toarray()
+    result = dict(
+        seconds=seconds,
+        kept=int(kept.size),
+        features=[int(j) for j in kept[:50]],
+        accuracy=float(model.score(test_X, y[test])),
+        peak_mb=peak / 2**20,
+        f1=None,
+    )
+    if truth is not None:
+        hits = np.intersect1d(kept, truth).size
+        precision = hits / kept.size if kept.size else 0.0
+        recall = hits / truth.size
+        result["f1"] = 2 * precision * recall / (precision + recall) if hits else 0.0
+    print(json.dumps(result))
+
+
+def run(task, contestant, data_dir, limit):
+    """Run one contestant on one task in a child process; its result, or why there is none."""
+    command = [sys.executable, __file__, "--child", task, contestant]
+    if data_dir is not None:
+        command.append(str(data_dir))
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=limit)
+    except subprocess.TimeoutExpired:
+        return {"skipped": f"over {limit:.0f} s"}
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        return {"skipped": f"failed: {lines[-1] if lines else done.returncode}"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _has_lassonet():
+    try:
+        import lassonet  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def print_task(task, results):
+    print(f"\n{task}")
+    print(f"{'contestant':<26}{'seconds':>9}{'kept':>7}{'F1':>6}{'accuracy':>10}{'peak MB':>9}")
+    for contestant, result in results.items():
+        if "skipped" in result:
+            print(f"{contestant:<26}  {result['skipped']}")
+            continue
+        f1 = "-" if result["f1"] is None else f"{result['f1']:.2f}"
+        print(
+            f"{contestant:<26}{result['seconds']:9.1f}{result['kept']:7d}{f1:>6}"
+            f"{result['accuracy']:10.3f}{result['peak_mb']:9.1f}"
+        )
+
+
+def _verdict(condition):
+    return "met" if condition else "NOT met"
+
+
+def print_goals(all_results, sizes):
+    """The goals of issue #12, each with the numbers it was judged on."""
+    print("\nGoals")
+
+    def seconds(task, contestant):
+        result = all_results.get(task, {}).get(contestant, {})
+        return result.get("seconds")
+
+    ten = "synthetic p=10000"
+    on, off = seconds(ten, "ours"), seconds(ten, "ours, working_set=False")
+    if on and off:
+        same = (
+            all_results[ten]["ours"]["features"]
+            == all_results[ten]["ours, working_set=False"]["features"]
+        )
+        print(
+            f"- p=10000: {off / on:.1f}x faster with the working set (goal 10x): "
+            f"{_verdict(off / on >= 10)}; same features: {_verdict(same)}"
+        )
+    low, high = f"synthetic p={min(sizes)}", f"synthetic p={max(sizes)}"
+    if seconds(low, "ours") and seconds(high, "ours") and max(sizes) > min(sizes):
+        growth = seconds(high, "ours") / seconds(low, "ours")
+        bound = np.sqrt(max(sizes) / min(sizes))
+        print(
+            f"- seconds grew {growth:.1f}x from p={min(sizes)} to p={max(sizes)} "
+            f"(sqrt growth: {bound:.1f}x): {_verdict(growth <= bound)}"
+        )
+    for task, results in all_results.items():
+        ours, logistic = seconds(task, "ours"), seconds(task, "L1 logistic CV")
+        lassonet = results.get("LassoNetCV", {})
+        parts = []
+        if ours and logistic:
+            parts.append(
+                f"{logistic / ours:.1f}x L1 logistic CV's speed ({_verdict(ours < logistic)})"
+            )
+        elif ours and "skipped" in results.get("L1 logistic CV", {}):
+            parts.append(f"L1 logistic CV {results['L1 logistic CV']['skipped']} (met)")
+        if ours and "seconds" in lassonet:
+            ratio = lassonet["seconds"] / ours
+            parts.append(f"{ratio:.1f}x LassoNetCV's ({_verdict(ratio >= 10)})")
+        elif ours and "skipped" in lassonet:
+            parts.append(f"LassoNetCV {lassonet['skipped']}")
+        f1 = results.get("ours", {}).get("f1")
+        if f1 is not None:
+            parts.append(f"F1 {f1:.2f} ({_verdict(f1 >= 0.8)})")
+        print(f"- {task}: " + "; ".join(parts))
+
+
+def plot(all_results, sizes, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, ax = plt.subplots(figsize=(6, 4))
+    for contestant in CONTESTANTS:
+        points = [
+            (p, all_results[f"synthetic p={p}"][contestant]["seconds"])
+            for p in sizes
+            if "seconds" in all_results.get(f"synthetic p={p}", {}).get(contestant, {})
+        ]
+        if points:
+            ax.plot(*zip(*points, strict=True), marker="o", label=contestant)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("columns p (300 rows, 5 informative)")
+    ax.set_ylabel("seconds per CV fit (one thread)")
+    ax.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    print(f"wrote {path}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", nargs="?", type=Path)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--quick", action="store_true", help="p in 200, 400 only, no text")
+    parser.add_argument("--off-max-p", type=int, default=10_000)
+    parser.add_argument("--lassonet-limit", type=float, default=600.0, help="seconds")
+    parser.add_argument("--no-lassonet", action="store_true", help="leave LassoNetCV out")
+    parser.add_argument("--limit", type=float, default=3600.0, help="seconds, others")
+    parser.add_argument("--only", nargs="+", help="tasks whose name starts so")
+    parser.add_argument("--plot", type=Path, help="seconds against p, as a PNG")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        task, contestant, *data_dir = args.child
+        return run_child(task, contestant, data_dir[0] if data_dir else None)
+    sizes = [200, 400] if args.quick else args.sizes
+    names = [f"synthetic p={p}" for p in sizes] if args.quick else tasks(sizes, args.data_dir)
+    if args.only:
+        names = [name for name in names if any(name.startswith(o) for o in args.only)]
+    lassonet = _has_lassonet() and not args.no_lassonet
+    if not lassonet and not args.no_lassonet:
+        print("lassonet is not installed (pip install '.[lassonet]'): skipping it.")
+    all_results = {}
+    for task in names:
+        X, _, _ = load_task(task, args.data_dir)
+        results = {}
+        for contestant in CONTESTANTS:
+            if contestant == "LassoNetCV" and not lassonet:
+                continue
+            if contestant == "ours, working_set=False" and X.shape[1] > args.off_max_p:
+                results[contestant] = {"skipped": f"not run: p > --off-max-p {args.off_max_p}"}
+                continue
+            limit = args.lassonet_limit if contestant == "LassoNetCV" else args.limit
+            results[contestant] = run(task, contestant, args.data_dir, limit)
+        all_results[task] = results
+        print_task(task, results)
+    print_goals(all_results, sizes)
+    if args.plot:
+        plot(all_results, sizes, args.plot)
+    return all_results
+
+
+if __name__ == "__main__":
+    main()
