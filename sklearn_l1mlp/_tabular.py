@@ -58,8 +58,12 @@ def read_csv(path):
     frame : pandas.DataFrame
         At least one row.
     """
-    import pandas as pd
-
+    try:
+        import pandas as pd
+    except ImportError as error:
+        raise DataFileError(
+            "reading CSV files needs pandas: pip install 'sklearn_l1mlp[cli]'"
+        ) from error
     path = Path(path)
     if not path.is_file():
         raise DataFileError(f"no such file: {path}")

@@ -138,3 +138,9 @@ def test_read_csv_says_what_is_wrong_with_the_file(tmp_path, content, message):
         path.write_bytes(content)
     with pytest.raises(DataFileError, match=message):
         read_csv(path)
+
+
+def test_without_pandas_reading_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "pandas", None)  # import fails
+    with pytest.raises(DataFileError, match=r"pip install 'sklearn_l1mlp\[cli\]'"):
+        read_csv(tmp_path / "data.csv")
