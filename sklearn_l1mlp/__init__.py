@@ -9,7 +9,7 @@ weights that are exactly zero.
 from ._cv import L1MLPClassifierCV, L1MLPRegressorCV
 from ._display import L1PathDisplay
 from ._mlp import L1MLPClassifier, L1MLPRegressor
-from ._path import PathPoint, alpha_max, l1_path
+from ._path import PathPoint, alpha_max, l1_path, warm_alpha_max
 
 __version__ = "0.1.0"
 
@@ -22,5 +22,6 @@ __all__ = [
     "PathPoint",
     "alpha_max",
     "l1_path",
+    "warm_alpha_max",
     "__version__",
 ]

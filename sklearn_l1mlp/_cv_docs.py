@@ -7,8 +7,8 @@ CV_PARAMETERS_DOC = """
         The network, its solver and its ``l1_mode``; its ``alpha`` and
         ``feature_alpha`` set only the *mix* of the two penalties along the
         path (as in ``l1_path``). ``None``: ``{estimator_name}(
-        hidden_layer_sizes=(32,), alpha=0.03, feature_alpha=1.0,
-        learning_rate_init=0.01, max_iter=500)``. Use an exact-zero
+        hidden_layer_sizes=(32,), alpha=1.0, feature_alpha=0.0,
+        learning_rate_init=0.01, max_iter=500)``, a per-weight penalty. Use an exact-zero
         ``l1_mode`` (``"proximal"``, the default, or ``"cumulative"``).
 
     hidden_layer_sizes, l1_mode, learning_rate_init, max_iter : default=None
@@ -36,8 +36,10 @@ CV_PARAMETERS_DOC = """
 
     alphas : array-like or None, default=None
         The path values (see ``l1_path``). ``None``: ``n_alphas`` values from
-        the one at which a fresh fit on all the data uses no feature down to
-        ``alpha_min_ratio`` times it.
+        the one at which a fresh fit on all the data uses no feature
+        (``alpha_max``) down to ``alpha_min_ratio`` times it, extended upward
+        in the same steps to where a warm-started fit uses none
+        (``warm_alpha_max``), so that the folds' paths end (nearly) empty.
 
     n_alphas : int, default=10
 
@@ -74,9 +76,13 @@ CV_PARAMETERS_DOC = """
         features the point uses, with its penalty times ``relax`` (the relaxed
         lasso; 0 refits without penalty).
 
-    adaptive : bool, default=True
+    adaptive : bool or "auto", default="auto"
         Scale each feature's penalty by ``(max m / m_j) ** adaptive_power``,
-        ``m`` the importances of a first fit (the adaptive lasso).
+        ``m`` the importances of a first fit (the adaptive lasso). ``"auto"``:
+        only when ``X`` has more rows than (non-constant) columns; on wider
+        data the first fit's importances are noise (any few columns separate
+        the rows) and the factors would shut out the columns it happened to
+        leave out.
 
     adaptive_power : float, default=1.0
 
@@ -96,6 +102,10 @@ CV_ATTRIBUTES_DOC = """
     ----------
     alpha_, feature_alpha_ : float
         The penalties chosen.
+
+    adaptive_ : bool
+        Whether the path used adaptive factors (what ``adaptive="auto"``
+        decided).
 
     support_ : ndarray of bool, shape (n_features_in_,)
         The features the final model uses.

@@ -32,6 +32,10 @@ _SEARCH_FACTOR = 4.0
 _BISECTIONS = 3
 #: Most grid steps the path adds above alpha_max to reach the empty network.
 _MAX_EXTENSIONS = 20
+#: The warm search's start, below the fresh alpha_max (a network that uses
+#: features), and its climb: factor 2 per step, at most _MAX_EXTENSIONS steps.
+_WARM_START_SHARE = 0.1
+_WARM_FACTOR = 2.0
 
 
 @dataclass
@@ -114,7 +118,8 @@ def alpha_max(estimator, X, y, *, sample_weight=None, start=1.0):
     Found by fitting: probes go up or down by a factor 4 from ``start`` until
     one removes every input feature and the next does not, then three
     geometric bisections narrow the gap. Every probe is a fresh fit of a
-    clone of ``estimator``.
+    clone of ``estimator``. A path, whose fits are warm-started, may keep
+    features above this value: see ``warm_alpha_max``.
 
     Parameters
     ----------
@@ -163,6 +168,43 @@ def alpha_max(estimator, X, y, *, sample_weight=None, start=1.0):
         else:
             low = middle
     return high
+
+
+def warm_alpha_max(estimator, X, y, *, fresh, sample_weight=None):
+    """Where a path run up from its dense end uses no feature (up to a factor 2).
+
+    A network that already uses features can keep some well above
+    ``alpha_max``: with a penalty on every layer, a fresh fit at a strong
+    penalty shrinks all layers at once towards the zero network (a
+    stationary point of their product), while a trained one has weights
+    large enough to pay their way. This fits ``estimator`` at
+    ``0.1 * fresh``, then warm-started at ``0.1 ** 0.5 * fresh`` and at
+    ``fresh``, then upward by factors of 2 until a fit uses no feature.
+
+    Parameters
+    ----------
+    estimator : L1MLPClassifier or L1MLPRegressor
+    X, y : array-like
+    fresh : float
+        ``alpha_max(estimator, X, y)``, where the search starts.
+    sample_weight : array-like or None
+
+    Returns
+    -------
+    value : float
+        A path value, at least ``fresh``.
+    """
+    direction = _penalty_direction(estimator)
+    model = clone(estimator).set_params(warm_start=True)
+    for value in (fresh * _WARM_START_SHARE, fresh * np.sqrt(_WARM_START_SHARE)):
+        _fit_quietly(_set_penalty(model, value, direction), X, y, sample_weight)
+    value = fresh
+    for _ in range(_MAX_EXTENSIONS):
+        _fit_quietly(_set_penalty(model, value, direction), X, y, sample_weight)
+        if _n_features_used(model) == 0:
+            break
+        value *= _WARM_FACTOR
+    return value
 
 
 def l1_path(

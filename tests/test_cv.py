@@ -175,8 +175,9 @@ def test_verbose_prints_a_line_per_path_point_per_fold(small_regression, capsys)
     model = _small(verbose=1).fit(X, y)
     lines = capsys.readouterr().out.splitlines()
     folds = [line for line in lines if line.startswith("[fold ")]
-    assert len(folds) == 3 * 5
-    assert folds[0].startswith("[fold 1/3, point 1/5] alpha=")
+    n_points = len(model.alphas_)  # 5, and more where the grid was extended up
+    assert len(folds) == 3 * n_points
+    assert folds[0].startswith(f"[fold 1/3, point 1/{n_points}] alpha=")
     assert all("features" in line and "relaxed" in line for line in folds)
     assert f"uses {model.n_features_selected_} of 10 features" in lines[-1]
 
@@ -185,7 +186,7 @@ def test_the_importance_path_is_the_folds_mean_at_each_point(small_regression):
     X, y = small_regression
     model = _small().fit(X, y)
     path = model.importance_path_
-    assert path.shape == (5, 10)
+    assert path.shape == (len(model.alphas_), 10) and len(model.alphas_) >= 5
     # Each fold's network has importances summing to 1, or none at all.
     used_by_any = [
         set().union(*(model.cv_results_[f"split{k}_features"][point] for k in range(3)))
@@ -314,12 +315,35 @@ def test_a_seed_repeats_the_fit_whatever_numpys_global_state(small_regression):
     np.testing.assert_array_equal(first.predict(X), second.predict(X))
 
 
+@pytest.mark.parametrize("n_samples, adaptive", [(120, True), (40, False)])
+def test_auto_is_adaptive_only_with_more_rows_than_columns(n_samples, adaptive):
+    X, y, _ = _nonlinear_regression(n_samples, 60, seed=0)
+    model = _quick_cv(n_alphas=3).fit(X, y)
+    assert model.adaptive_ is adaptive
+    forced = _quick_cv(n_alphas=3, adaptive=adaptive).fit(X, y)
+    assert forced.adaptive_ is adaptive
+    np.testing.assert_array_equal(
+        model.cv_results_["mean_test_score"], forced.cv_results_["mean_test_score"]
+    )
+
+
+def test_the_folds_paths_start_from_the_empty_network(small_regression):
+    # The grid reaches up to where a warm-started fit uses nothing, above alpha_max.
+    X, y = small_regression
+    model = _quick_cv(adaptive=False).fit(X, y)
+    assert len(model.alphas_) > 5
+    for fold in range(3):
+        assert model.cv_results_[f"split{fold}_n_features"][0] <= 1
+
+
 def test_one_setting_changes_without_losing_the_tuned_defaults():
     model = L1MLPRegressorCV().set_params(hidden_layer_sizes=(8,), max_iter=50, random_state=0)
     template = model._template()
     assert template.hidden_layer_sizes == (8,) and template.max_iter == 50
-    assert template.feature_alpha == 1.0 and template.alpha == 0.03  # the tuned mix stays
-    assert template.learning_rate_init == 0.01
+    # The tuned penalty and step stay, and differ from a plain network's.
+    tuned = ("alpha", "feature_alpha", "learning_rate_init")
+    assert [getattr(template, name) for name in tuned] == [1.0, 0.0, 0.01]
+    assert [getattr(L1MLPRegressor(), name) for name in tuned] != [1.0, 0.0, 0.01]
     # A given network's own settings stay unless one is given here too.
     given = L1MLPRegressorCV(L1MLPRegressor(max_iter=7, alpha=0.5), l1_mode="cumulative")
     assert given._template().max_iter == 7 and given._template().l1_mode == "cumulative"
@@ -395,8 +419,10 @@ def test_the_path_adds_features_a_few_at_a_time_on_a_real_data_set(raw_breast_ca
     ]:
         steps = np.diff(counts)
         assert counts[0] <= 3, counts  # the sparse end starts (nearly) empty
-        # A few at a time; a stochastic fit may end a feature or two short.
-        assert np.all(steps >= -2) and np.all(steps <= 3), counts
+        # A few at a time (one grid step, a factor 1.67 in penalty, has
+        # brought up to 4 in with the per-weight penalty); a stochastic fit
+        # may end a feature or two short.
+        assert np.all(steps >= -2) and np.all(steps <= 4), counts
         assert counts[-1] >= counts[0] + 5
 
 

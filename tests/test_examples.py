@@ -70,4 +70,8 @@ def test_plot_cv_path_draws_the_chosen_point_of_a_real_data_set(tmp_path):
     assert 1 <= model.n_features_selected_ < 30 and model.best_score_ > 0.93
     assert display.chosen_lines_[0].get_xdata()[0] == model.alpha_
     named = [text.get_text() for text in display.axes_[1].get_legend().get_texts()]
-    assert set(model.feature_names_in_[model.support_]) <= set(named)
+    # The eight strongest at the chosen point are named, the final model's first among them.
+    at_chosen = model.importance_path_[model.best_index_]
+    assert len(named) == min(8, np.count_nonzero(at_chosen))
+    assert set(named) <= set(model.feature_names_in_[at_chosen > 0])
+    assert model.feature_names_in_[np.argmax(model.feature_importances_)] in named

@@ -1,4 +1,4 @@
-"""l1_path and alpha_max: the grid, warm starts, records, relaxed refits."""
+"""l1_path, alpha_max and warm_alpha_max: the grid, warm starts, records, relaxed refits."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ from scipy.stats import spearmanr
 from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import train_test_split
 
-from sklearn_l1mlp import L1MLPClassifier, L1MLPRegressor, alpha_max, l1_path
+from sklearn_l1mlp import L1MLPClassifier, L1MLPRegressor, alpha_max, l1_path, warm_alpha_max
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -58,6 +58,21 @@ def test_alpha_max_is_where_a_fresh_fit_drops_the_last_feature(nonlinear):
     assert np.count_nonzero(at_top.feature_importances_) == 0
     below = _regressor(alpha=top / 2, feature_alpha=top / 2 * ratio).fit(X_train, y_train)
     assert np.count_nonzero(below.feature_importances_) > 0
+
+
+def test_warm_alpha_max_is_where_a_trained_network_drops_the_last_feature(nonlinear):
+    # Per weight on every layer, a trained network outlives a fresh one.
+    X_train, _, y_train, _ = nonlinear
+    estimator = _regressor(alpha=1.0, feature_alpha=0.0)
+    top = alpha_max(estimator, X_train, y_train)
+    empty = warm_alpha_max(estimator, X_train, y_train, fresh=top)
+    assert empty > top
+    trained = _regressor(alpha=top / 10, feature_alpha=0.0, warm_start=True)
+    trained.fit(X_train, y_train)
+    trained.set_params(alpha=empty / 2).fit(X_train, y_train)  # still in use below it
+    assert np.count_nonzero(trained.feature_importances_) > 0
+    trained.set_params(alpha=empty).fit(X_train, y_train)
+    assert np.count_nonzero(trained.feature_importances_) == 0
 
 
 def test_path_runs_from_the_empty_network_and_features_grow_as_alpha_falls(path):
