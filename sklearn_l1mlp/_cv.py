@@ -48,7 +48,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._cv_choice import choose_point, cv_results, first_to_enter
+from ._cv_choice import choose_point, cv_results, first_to_enter, without_saturated
 from ._cv_docs import cv_docstring
 from ._engine import adaptive_penalty_factors
 from ._mlp import L1MLPClassifier, L1MLPRegressor, _check_sample_weight, _transactional
@@ -368,7 +368,8 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         majority = 2 * votes > len(splits)
         if self.max_features is None:
             standard_errors = np.nanstd(finite, axis=0) / np.sqrt(len(splits))
-            chosen = choose_point(mean_scores, standard_errors, self.rule, self.score_tolerance)
+            candidates = without_saturated(mean_scores, majority.sum(axis=1), X.shape[0])
+            chosen = choose_point(candidates, standard_errors, self.rule, self.score_tolerance)
             columns = majority[chosen]
         else:
             chosen, columns = first_to_enter(majority, votes, self.max_features)

@@ -35,6 +35,31 @@ def choose_point(mean_scores, standard_errors, rule, score_tolerance):
     return int(np.flatnonzero(mean_scores >= bar)[0])
 
 
+def without_saturated(mean_scores, n_features, n_samples):
+    """``mean_scores`` with -inf at points that use more columns than there are rows.
+
+    Such a point is the saturated end of a path on wide data (a lasso keeps
+    at most ``n_samples`` columns; glmnet stops its path before), and on a
+    task nothing can learn a noisy CV curve may peak there and pick every
+    column. When every point is saturated the scores are returned as they are.
+
+    Parameters
+    ----------
+    mean_scores : ndarray of shape (n_points,)
+    n_features : ndarray of shape (n_points,)
+        The columns each point's selection uses.
+    n_samples : int
+
+    Returns
+    -------
+    scores : ndarray of shape (n_points,)
+    """
+    saturated = np.asarray(n_features) > n_samples
+    if saturated.all():
+        return mean_scores
+    return np.where(saturated, -np.inf, mean_scores)
+
+
 def first_to_enter(majority, votes, max_features):
     """The ``max_features`` columns that enter the path first, and the point to refit at.
 

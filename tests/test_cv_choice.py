@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
-from sklearn_l1mlp._cv_choice import choose_point, cv_results, first_to_enter
+from sklearn_l1mlp._cv_choice import (
+    choose_point,
+    cv_results,
+    first_to_enter,
+    without_saturated,
+)
 
 MEANS = np.array([0.70, 0.86, 0.88, 0.90, 0.89])
 ERRORS = np.array([0.05, 0.03, 0.03, 0.045, 0.03])
@@ -19,6 +24,17 @@ def test_each_rule_takes_the_sparsest_point_its_bar_allows(rule, tolerance, inde
 
 def test_best_breaks_ties_toward_the_sparser_point():
     assert choose_point(np.array([0.5, 0.9, 0.9]), np.zeros(3), "best", 0.0) == 1
+
+
+def test_a_point_using_more_columns_than_rows_is_never_chosen():
+    # On wide noise the CV curve peaked at the point using all 10,000 columns.
+    scores = np.array([0.49, 0.51, 0.50, 0.54])
+    n_features = np.array([0, 20, 300, 10_000])
+    candidates = without_saturated(scores, n_features, n_samples=225)
+    assert choose_point(candidates, np.zeros(4), "best", 0.0) == 1
+    assert choose_point(scores, np.zeros(4), "best", 0.0) == 3
+    # When every point is saturated, the scores stand.
+    np.testing.assert_array_equal(without_saturated(scores, n_features + 500, 225), scores)
 
 
 def test_first_to_enter_ranks_by_how_long_a_column_is_in_the_path():
