@@ -181,7 +181,7 @@ def fit_command(args):
         print(
             f"{task}, l1_mode={args.mode!r}, alpha={network.alpha_:g}, "
             f"feature_alpha={network.feature_alpha_:g} (chosen by 5-fold cross-validation "
-            "over an adaptive L1 path with relaxed refits)"
+            f"over an {'adaptive ' if network.adaptive_ else ''}L1 path with relaxed refits)"
         )
     else:
         print(f"{task}, l1_mode={args.mode!r}, alpha={args.alpha:g}")
