@@ -10,6 +10,7 @@ from ._cv import L1MLPClassifierCV, L1MLPRegressorCV
 from ._display import L1PathDisplay
 from ._mlp import L1MLPClassifier, L1MLPRegressor
 from ._path import PathPoint, alpha_max, l1_path, warm_alpha_max
+from ._screening import MarginalAssociation, marginal_association
 
 __version__ = "0.1.0"
 
@@ -19,9 +20,11 @@ __all__ = [
     "L1MLPRegressor",
     "L1MLPRegressorCV",
     "L1PathDisplay",
+    "MarginalAssociation",
     "PathPoint",
     "alpha_max",
     "l1_path",
+    "marginal_association",
     "warm_alpha_max",
     "__version__",
 ]

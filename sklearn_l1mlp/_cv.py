@@ -7,6 +7,8 @@ set (and once on all the data, to place the grid):
 0. **Units** (``standardize=True``): columns are scaled to mean 0 and
    standard deviation 1 on the training rows, so that no column's units
    decide its penalty; constant columns are set aside.
+   **Screening** (``screen``): on wide data only the columns most associated
+   with the target, one at a time, go on to the path.
 1. **Adaptive factors** (``adaptive=True``): a first fit with the per-weight
    penalty ``initial_alpha`` ranks the features by importance ``m_j``; each
    feature's penalty is then scaled by ``c_j = (max m / m_j) ** adaptive_power``
@@ -68,6 +70,7 @@ from ._scaling import (
     fold_into_last_layer,
     target_scaling,
 )
+from ._screening import marginal_association
 
 #: The per-weight strength of the adaptive first fit, as a share of the
 #: smallest per-weight alpha at which a fresh fit uses no feature. A feature
@@ -75,6 +78,10 @@ from ._scaling import (
 #: must be dense enough to keep weak nonlinear features: at 0.1 it lost
 #: Friedman1's (x2 - 0.5)**2 in 4 of 5 seeds, at 0.03 in none.
 _INITIAL_ALPHA_SHARE = 0.03
+#: ``screen="auto"`` keeps this many columns per training row. At one per
+#: row ALL/AML (72 x 7129) lost 0.03 outer-CV accuracy; at about four per
+#: row it scored as without screening, in half the time.
+_SCREEN_PER_ROW = 5
 
 
 #: The network the CV estimators tune when no ``estimator`` is given. Its
@@ -114,6 +121,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         "score_tolerance": [Interval(Real, 0, None, closed="left")],
         "relax": [Interval(Real, 0, None, closed="left")],
         "adaptive": ["boolean", StrOptions({"auto"})],
+        "screen": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
         "adaptive_power": [Interval(Real, 0, None, closed="neither")],
         "initial_alpha": [Interval(Real, 0, None, closed="neither"), None],
         "verbose": ["verbose"],
@@ -144,6 +152,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         adaptive="auto",
         adaptive_power=1.0,
         initial_alpha=None,
+        screen="auto",
         verbose=0,
     ):
         self.estimator = estimator
@@ -165,6 +174,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         self.adaptive = adaptive
         self.adaptive_power = adaptive_power
         self.initial_alpha = initial_alpha
+        self.screen = screen
         self.verbose = verbose
 
     # -- the procedure ------------------------------------------------------
@@ -210,6 +220,18 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             return n_samples > n_features
         return bool(self.adaptive)
 
+    def _screened(self, X, y, sample_weight):
+        """The columns of ``X`` the path sees: the ``screen`` most associated with ``y``."""
+        if self.screen is None:
+            return np.arange(X.shape[1])
+        limit = _SCREEN_PER_ROW * X.shape[0] if self.screen == "auto" else self.screen
+        if limit >= X.shape[1]:
+            return np.arange(X.shape[1])
+        association = marginal_association(
+            X, y, classification=isinstance(self, ClassifierMixin), sample_weight=sample_weight
+        )
+        return association.strongest(limit)
+
     def _factors(self, template, initial_alpha, X, y, sample_weight):
         """The adaptive penalty factors from a first fit on ``X, y`` (None if not adaptive)."""
         if initial_alpha is None:
@@ -239,6 +261,8 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         scaling = column_scaling(X_train, weights, self.standardize)
         X_train, X_test = scaling.transform(X_train), scaling.transform(X_test)
         y_train, y_test = self._scaled_targets(y_train, y_test, weights)
+        columns = self._screened(X_train, y_train, weights)
+        X_train, X_test = X_train[:, columns], X_test[:, columns]
         factors = self._factors(template, initial_alpha, X_train, y_train, weights)
         path = l1_path(
             template.set_params(penalty_factors=factors),
@@ -252,9 +276,10 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             callback=self._progress(fold, len(folds), grid.size),
         )
         scores = np.array([point.relaxed_validation_score for point in path], dtype=float)
+        kept = scaling.kept[columns]
         importances = np.zeros((len(path), X.shape[1]))
-        importances[:, scaling.kept] = [point.importances for point in path]
-        return scores, [scaling.kept[point.features] for point in path], importances
+        importances[:, kept] = [point.importances for point in path]
+        return scores, [kept[point.features] for point in path], importances
 
     def _progress(self, fold, n_folds, n_points):
         """The fold's progress reporter for ``l1_path`` (None when not verbose)."""
@@ -318,6 +343,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             initial_alpha = self._initial_alpha(template, X_scaled, y_scaled, sample_weight)
         self.adaptive_ = initial_alpha is not None
         if self.alphas is None:
+            X_scaled = X_scaled[:, self._screened(X_scaled, y_scaled, sample_weight)]
             factors = self._factors(template, initial_alpha, X_scaled, y_scaled, sample_weight)
             adapted = clone(template).set_params(penalty_factors=factors)
             top = alpha_max(adapted, X_scaled, y_scaled, sample_weight=sample_weight)

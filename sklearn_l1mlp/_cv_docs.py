@@ -91,6 +91,16 @@ CV_PARAMETERS_DOC = """
         times the smallest per-weight ``alpha`` at which a fresh fit on all
         the data uses no feature.
 
+    screen : int, "auto" or None, default="auto"
+        Before each path (every fold's, and the one that places the grid),
+        keep only this many columns of its training rows: those with the
+        strongest marginal association with the target, measured by a step
+        function of each column (five quantile bins; see
+        ``marginal_association``), which sees ``x**2`` and ``|x|`` as well as
+        ``x``. ``"auto"``: five per training row, so only wide data is
+        screened; ``None``: every column. A screened-out column is never
+        selected.
+
     verbose : int, default=0
         1: a line when the grid is placed and one per path point per fold
         (penalty, features used, held-out scores, time spent and an estimate

@@ -464,3 +464,32 @@ def test_friedman1_keeps_its_square_term():
     oracle = TransformedTargetRegressor(network, transformer=StandardScaler())
     oracle.fit(X_train[:, :5], y_train)
     assert model.score(X_test, y_test) >= oracle.score(X_test[:, :5], y_test) - 0.02
+
+
+@pytest.fixture(scope="module")
+def wide_regression():
+    """60 rows, 400 columns; y acts through x0**2 and x1."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 400))
+    return X, X[:, 0] ** 2 + X[:, 1] + 0.1 * rng.normal(size=60)
+
+
+def _columns_on_fold_paths(model, n_folds=3):
+    return [
+        np.unique(np.concatenate(model.cv_results_[f"split{fold}_features"]))
+        for fold in range(n_folds)
+    ]
+
+
+@pytest.mark.parametrize("screen, limit", [(20, 20), ("auto", 5 * 40), (None, 400)])
+def test_screen_limits_the_columns_each_fold_path_sees(wide_regression, screen, limit):
+    X, y = wide_regression
+    model = _quick_cv(screen=screen).fit(X, y)
+    seen = _columns_on_fold_paths(model)
+    assert max(columns.size for columns in seen) <= limit
+    # Unscreened, the dense end of the paths uses more than "auto" keeps.
+    assert (max(columns.size for columns in seen) > 5 * 40) == (screen is None)
+    assert model.support_[1]
+    if screen == 20:
+        # With the noise screened out the square is found too.
+        assert model.support_[0]

@@ -75,7 +75,8 @@ def test_tables_cover_every_mode():
 # The classifier's example stops at its max_iter on purpose.
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize(
-    "module", ["sklearn_l1mlp._mlp", "sklearn_l1mlp._cv", "sklearn_l1mlp._path"]
+    "module",
+    ["sklearn_l1mlp._mlp", "sklearn_l1mlp._cv", "sklearn_l1mlp._path", "sklearn_l1mlp._screening"],
 )
 def test_docstring_examples_run_and_print_what_they_show(module):
     import doctest
