@@ -78,9 +78,10 @@ from ._screening import marginal_association
 #: must be dense enough to keep weak nonlinear features: at 0.1 it lost
 #: Friedman1's (x2 - 0.5)**2 in 4 of 5 seeds, at 0.03 in none.
 _INITIAL_ALPHA_SHARE = 0.03
-#: ``screen="auto"`` keeps this many columns per training row. At one per
-#: row ALL/AML (72 x 7129) lost 0.03 outer-CV accuracy; at about four per
-#: row it scored as without screening, in half the time.
+#: ``screen="auto"`` keeps this many columns per training row. By outer CV
+#: on ALL/AML (72 x 7129), one per row scored 0.943, about four per row
+#: 0.957 and no screening 0.971 (one row is 0.014), the screened fits in
+#: about half the time.
 _SCREEN_PER_ROW = 5
 
 
