@@ -94,6 +94,12 @@ def marginal_association(X, y, *, classification, n_bins=5, sample_weight=None):
     """
     n_samples = X.shape[0]
     weights = np.ones(n_samples) if sample_weight is None else np.asarray(sample_weight, float)
+    finite = np.all(np.isfinite(weights)) and np.all(weights >= 0)
+    if weights.shape != (n_samples,) or not finite or not weights.sum() > 0:
+        raise ValueError(
+            f"sample_weight must hold {n_samples} finite values >= 0, not all 0; "
+            "pass one weight per row of X."
+        )
     weights = weights * (n_samples / weights.sum())
     if classification:
         _, labels = np.unique(y, return_inverse=True)

@@ -81,6 +81,20 @@ def test_weights_count_rows():
     assert not np.allclose(unweighted.strength, weighted.strength)
 
 
+@pytest.mark.parametrize(
+    "weights", [np.zeros(20), -np.ones(20), np.ones(19), np.full(20, np.nan), np.full(20, np.inf)]
+)
+def test_bad_weights_are_refused_with_what_to_pass(weights):
+    rng = np.random.RandomState(0)
+    with pytest.raises(ValueError, match="one weight per row"):
+        marginal_association(
+            rng.normal(size=(20, 3)),
+            rng.randint(2, size=20),
+            classification=True,
+            sample_weight=weights,
+        )
+
+
 def test_strongest_keeps_the_most_significant_in_column_order(even_signal):
     X, score = even_signal
     association = marginal_association(X, score, classification=False)
