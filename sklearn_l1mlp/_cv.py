@@ -209,16 +209,18 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         return _INITIAL_ALPHA_SHARE * alpha_max(per_weight, X, y, sample_weight=sample_weight)
 
     def _is_adaptive(self, n_samples, n_features):
-        """Whether the path is adaptive: ``adaptive``, where "auto" means more rows than columns.
+        """Whether the path is adaptive: ``adaptive``, where "auto" means at most 5 columns a row.
 
         The adaptive lasso's factors are only as good as the first fit they
-        come from (Zou, 2006, asks a consistent one). With more columns than
-        rows a network separates the training rows with any few of them, so
-        the first fit's importances are noise, and every column it leaves
-        out is shut out of the path for good.
+        come from (Zou, 2006, asks a consistent one). With many more columns
+        than rows (50 rows, 2,000 genes) a network separates the training
+        rows with any few of them, so the first fit's importances are noise,
+        and every column it leaves out is shut out of the path for good.
+        The bound is the one above which ``screen="auto"`` screens: the
+        factors serve where every column goes on to the path.
         """
         if self.adaptive == "auto":
-            return n_samples > n_features
+            return n_features <= _SCREEN_PER_ROW * n_samples
         return bool(self.adaptive)
 
     def _screened(self, X, y, sample_weight):

@@ -79,7 +79,8 @@ CV_PARAMETERS_DOC = """
     adaptive : bool or "auto", default="auto"
         Scale each feature's penalty by ``(max m / m_j) ** adaptive_power``,
         ``m`` the importances of a first fit (the adaptive lasso). ``"auto"``:
-        only when ``X`` has more rows than (non-constant) columns; on wider
+        only when ``X`` has at most five (non-constant) columns per row, the
+        data ``screen="auto"`` leaves whole; on wider
         data the first fit's importances are noise (any few columns separate
         the rows) and the factors would shut out the columns it happened to
         leave out.

@@ -315,9 +315,11 @@ def test_a_seed_repeats_the_fit_whatever_numpys_global_state(small_regression):
     np.testing.assert_array_equal(first.predict(X), second.predict(X))
 
 
-@pytest.mark.parametrize("n_samples, adaptive", [(120, True), (40, False)])
-def test_auto_is_adaptive_only_with_more_rows_than_columns(n_samples, adaptive):
-    X, y, _ = _nonlinear_regression(n_samples, 60, seed=0)
+@pytest.mark.parametrize(
+    "n_samples, n_features, adaptive", [(120, 60, True), (40, 60, True), (24, 150, False)]
+)
+def test_auto_is_adaptive_only_up_to_five_columns_per_row(n_samples, n_features, adaptive):
+    X, y, _ = _nonlinear_regression(n_samples, n_features, seed=0)
     model = _quick_cv(n_alphas=3).fit(X, y)
     assert model.adaptive_ is adaptive
     forced = _quick_cv(n_alphas=3, adaptive=adaptive).fit(X, y)
