@@ -6,6 +6,7 @@ how the L1 penalty is applied, and whose proximal and cumulative modes give
 weights that are exactly zero.
 """
 
+from ._base import objective
 from ._cv import L1MLPClassifierCV, L1MLPRegressorCV
 from ._display import L1PathDisplay
 from ._mlp import L1MLPClassifier, L1MLPRegressor
@@ -25,6 +26,7 @@ __all__ = [
     "alpha_max",
     "l1_path",
     "marginal_association",
+    "objective",
     "warm_alpha_max",
     "__version__",
 ]

@@ -52,16 +52,15 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._cv_choice import choose_point, cv_results, first_to_enter, without_saturated
 from ._cv_docs import cv_docstring
-from ._engine import adaptive_penalty_factors
-from ._mlp import L1MLPClassifier, L1MLPRegressor, _check_sample_weight, _transactional
+from ._mlp import L1MLPClassifier, L1MLPRegressor
 from ._path import (
-    _columns,
-    _fit_quietly,
-    _penalty_direction,
     alpha_max,
+    fit_quietly,
     l1_path,
+    penalty_direction,
     warm_alpha_max,
 )
+from ._penalties import adaptive_penalty_factors
 from ._progress import FoldProgress
 from ._scaling import (
     ColumnScaling,
@@ -71,6 +70,7 @@ from ._scaling import (
     target_scaling,
 )
 from ._screening import marginal_association
+from ._validation import check_sample_weight, take_columns, take_rows, transactional
 
 #: The per-weight strength of the adaptive first fit, as a share of the
 #: smallest per-weight alpha at which a fresh fit uses no feature. A feature
@@ -95,10 +95,6 @@ DEFAULT_TEMPLATE = dict(
 )
 #: The template's settings the CV estimators take directly (None: keep the template's).
 _TEMPLATE_SETTINGS = ("hidden_layer_sizes", "l1_mode", "learning_rate_init", "max_iter")
-
-
-def _subset(values, rows):
-    return None if values is None else values[rows]
 
 
 class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
@@ -242,7 +238,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         first = clone(template).set_params(
             alpha=initial_alpha, feature_alpha=0.0, penalty_factors=None, warm_start=False
         )
-        _fit_quietly(first, X, y, sample_weight)
+        fit_quietly(first, X, y, sample_weight)
         importances = first.feature_importances_
         if not importances.any():
             raise ValueError(
@@ -258,9 +254,9 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         held-out rows play no part in the scaling either.
         """
         train, test = folds[fold]
-        X_train, y_train = _columns_rows(X, train), y[train]
-        X_test, y_test = _columns_rows(X, test), y[test]
-        weights = _subset(sample_weight, train)
+        X_train, y_train = take_rows(X, train), y[train]
+        X_test, y_test = take_rows(X, test), y[test]
+        weights = take_rows(sample_weight, train)
         scaling = column_scaling(X_train, weights, self.standardize)
         X_train, X_test = scaling.transform(X_train), scaling.transform(X_test)
         y_train, y_test = self._scaled_targets(y_train, y_test, weights)
@@ -296,7 +292,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         return y_train, y_test
 
     @_fit_context(prefer_skip_nested_validation=False)
-    @_transactional
+    @transactional
     def fit(self, X, y, sample_weight=None):
         """Choose the penalty by cross-validation and refit on all the data.
 
@@ -324,9 +320,9 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         return self._fit(X, y, sample_weight)
 
     def _fit(self, X, y, sample_weight):
-        sample_weight = _check_sample_weight(sample_weight, X)
+        sample_weight = check_sample_weight(sample_weight, X)
         template = self._template()
-        direction = _penalty_direction(template)
+        direction = penalty_direction(template)
         cv = check_cv(self.cv, y, classifier=isinstance(self, ClassifierMixin))
         splits = list(cv.split(X, y))
         if self.verbose:
@@ -451,7 +447,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             penalty_factors=None,
             warm_start=False,
         )
-        _fit_quietly(refit, X_scaled, y_scaled, sample_weight)
+        fit_quietly(refit, X_scaled, y_scaled, sample_weight)
         self.n_iter_ = refit.n_iter_
         self.feature_importances_[self.columns_read_] = refit.feature_importances_
         refit.coefs_, refit.intercepts_ = fold_into_first_layer(
@@ -471,7 +467,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         )
         if self.columns_read_.size == 0:
             return X
-        return _columns(X, self.columns_read_)
+        return take_columns(X, self.columns_read_)
 
     # -- the final model's attributes, in terms of all input features ---------
     @property
@@ -509,10 +505,6 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-
-def _columns_rows(X, rows):
-    return X.iloc[rows] if hasattr(X, "iloc") else X[rows]
 
 
 class L1MLPRegressorCV(RegressorMixin, _BaseL1MLPCV):

@@ -10,8 +10,9 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
-from ._engine import L1_MODES, feature_importances
 from ._mlp import L1MLPClassifier
+from ._network import feature_importances
+from ._penalties import L1_MODES
 
 
 def _row(name, model, X_train, y_train, X_test, y_test):

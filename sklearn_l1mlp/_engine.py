@@ -19,22 +19,15 @@ import numpy as np
 import scipy.optimize
 
 from ._losses import data_loss
-from ._network import Network, feature_importances, forward_pass
-from ._optimizers import make_optimizer
-from ._penalties import L1_MODES, adaptive_penalty_factors, check_mode, make_penalty
+from ._network import Network
 
 __all__ = [
-    "L1_MODES",
     "DivergenceError",
-    "Network",
+    "LbfgsResult",
+    "StochasticResult",
     "TrainingState",
-    "adaptive_penalty_factors",
-    "check_mode",
-    "feature_importances",
-    "forward_pass",
-    "make_optimizer",
-    "make_penalty",
-    "objective",
+    "evaluate_objective",
+    "lost_to_rounding",
     "train_lbfgs",
     "train_stochastic",
 ]
@@ -45,14 +38,11 @@ class DivergenceError(ValueError):
 
 
 DIVERGENCE_MESSAGE = (
-    "Training diverged: the loss or the weights became NaN or infinite at "
-    "epoch {epoch}. Scale the input features (for instance with "
-    "StandardScaler), lower learning_rate_init, or use early_stopping=True to "
-    "keep the best weights seen. The model was left as it was before this call."
+    "Training diverged: the loss or the weights became NaN or infinite at epoch {epoch}."
 )
 
 
-def objective(network, params, penalty, n_penalized, X, Y, sample_weight=None):
+def evaluate_objective(network, params, penalty, n_penalized, X, Y, sample_weight=None):
     """The objective ``J`` on the whole of ``X``: data term plus penalty.
 
     Parameters
@@ -183,20 +173,24 @@ class StochasticResult:
         self.lost_to_rounding = lost_to_rounding
 
 
-def _batch_penalized_step(network, params, grad, state, X_batch, Y_batch, sw_batch):
-    """One training step on one batch; returns the batch objective before the step."""
+def _batch_penalized_step(network, params, grad, work, state, X_batch, Y_batch, sw_batch):
+    """One training step on one batch; returns the batch objective before the step.
+
+    ``grad`` and ``work`` are the engine's buffers of the parameters' size.
+    The optimizer and the penalty meet only here, through ``rate`` and the
+    ``StepSizes`` the step returns.
+    """
     n_penalized = state.n_penalized
     weights, weight_grad = params[:n_penalized], grad[:n_penalized]
     penalty, optimizer = state.penalty, state.optimizer
     data_value, _ = network.loss_and_gradient(params, X_batch, Y_batch, sw_batch, grad)
     objective = data_value + penalty.value(weights)
-    # Free memory for the hooks: the optimizer's scratch until its step, the
-    # spent gradient after it.
-    scratch = optimizer.scratch(n_penalized)
-    penalty.before_step(weights, optimizer, scratch)
-    penalty.on_gradient(weight_grad, weights, scratch)
-    optimizer.step(params, grad)
-    penalty.after_step(weights, optimizer, weight_grad)
+    # Free memory for the hooks: the step's buffer until the step, the spent
+    # gradient after it.
+    penalty.before_step(weights, optimizer.rate, work[:n_penalized])
+    penalty.on_gradient(weight_grad, weights, work[:n_penalized])
+    steps = optimizer.step(params, grad, work)
+    penalty.after_step(weights, steps.head(n_penalized), weight_grad)
     return objective
 
 
@@ -295,6 +289,7 @@ def train_stochastic(
     """
     n_samples = X.shape[0]
     grad = np.empty_like(params)
+    work = np.empty_like(params)
     order = np.arange(n_samples)
     best_params = params.copy() if validation_score is not None else None
     checkpoint = None
@@ -316,7 +311,7 @@ def train_stochastic(
                 )
                 sw_batch = None if sample_weight is None else sample_weight[rows]
                 objective = _batch_penalized_step(
-                    network, params, grad, state, X[rows], Y[rows], sw_batch
+                    network, params, grad, work, state, X[rows], Y[rows], sw_batch
                 )
                 accumulated += objective * min(batch_size, n_samples - start)
             n_iter += 1
@@ -368,14 +363,18 @@ def train_stochastic(
             best_params if best_params is not None else params, n_iter, False, interrupted=True
         )
     final = best_params if best_params is not None else params
-    lost = (
-        state.penalty.lost_to_rounding(params[: state.n_penalized], state.optimizer)
-        if measure_rounding
-        else 0.0
-    )
-    # The fitted model keeps the optimizer's state, not its work buffers.
-    state.optimizer.release_buffers()
+    lost = lost_to_rounding(state, params, work) if measure_rounding else 0.0
     return StochasticResult(final, n_iter, converged, lost_to_rounding=lost)
+
+
+def lost_to_rounding(state, params, work=None):
+    """The penalty's ``lost_to_rounding`` at the optimizer's last step sizes.
+
+    ``work``, of the parameters' size or more, is a free buffer for them.
+    """
+    n_penalized = state.n_penalized
+    steps = state.optimizer.step_sizes(n_penalized, None if work is None else work[:n_penalized])
+    return state.penalty.lost_to_rounding(params[:n_penalized], steps)
 
 
 _SCIPY_DEFAULT_FTOL = 2.220446049250313e-09

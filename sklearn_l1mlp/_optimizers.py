@@ -4,19 +4,16 @@ Scalars are kept as Python floats: NumPy's promotion rules let a Python
 float combine with a float32 array without upcasting it.
 
 The update rules and hyperparameters are scikit-learn's (``MLPClassifier``'s
-``solver="sgd"`` and ``solver="adam"``). Besides ``step``, each optimizer
-tells the penalties two step sizes:
+``solver="sgd"`` and ``solver="adam"``). An optimizer knows nothing of the
+penalty: ``step(params, grad, work)`` returns the ``StepSizes`` it took, and
+that value is all the penalty sees of it. ``work`` is a buffer of the
+parameters' size that the caller owns and lends for the step (Adam leaves
+its denominators there, for the ``StepSizes`` it returns); ``grad`` may be
+overwritten, it is spent once the step is taken.
 
-* ``shrink_rate``: the scalar ``eta`` of ``l1_mode="shrink"``;
-* ``prox_scale(n, scale, in_scratch)``: ``scale`` times the per-weight step
-  size ``tau / alpha`` of the proximal and cumulative modes for the first
-  ``n`` parameters (a scalar for sgd); ``prox_scale_parts(n, scale)`` gives
-  it as ``numerator / denominators``, for loops that divide as they go;
-* ``scratch(n)``: a work buffer the penalties may use between steps.
-
-``step(params, grad)`` may overwrite ``grad``: it is spent once the step is
-taken. ``restrict(index)`` and ``merge(part, index)`` hand a working set
+``restrict(index)`` and ``merge(part, index)`` hand a working set
 (``_working_set``) the state of some of the parameters and take it back.
+Adding an optimizer is one class like these and one line in ``OPTIMIZERS``.
 """
 
 import copy
@@ -25,53 +22,37 @@ import math
 import numpy as np
 
 from ._inplace import adam_update
+from ._step_sizes import StepSizes
 
 
-class _Buffers:
-    """Leaves work buffers out of copies and pickles; they are rebuilt on first use.
+class Optimizer:
+    """Base class: the per-parameter state and how a working set borrows it.
 
-    The buffers hold nothing between steps that a step does not recompute,
-    so a checkpoint or a pickled model needs only the real state, and a copy
-    that is never stepped (the checkpoint of the last epoch) never holds them.
+    A subclass sets ``_per_parameter`` to the names of its arrays with one
+    entry per parameter (the rest of its state is scalars) and defines
+    ``from_settings``, ``rate``, ``step``, ``step_sizes``, ``end_epoch`` and
+    ``on_plateau``.
     """
 
-    _buffer_names = ("_scratch",)
+    _per_parameter = ()
 
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        for name in self._buffer_names:
-            state[name] = None
-        state["_denominator_step"] = None
-        return state
+    @classmethod
+    def from_settings(cls, n_params, dtype, **settings):
+        """The optimizer for ``n_params`` parameters from scikit-learn's MLP settings.
 
-    def _state_like(self):
-        """An array of the parameters' shape and dtype (part of the real state)."""
+        ``settings`` holds every MLP hyperparameter by its scikit-learn name
+        (``learning_rate_init``, ``momentum``, ``beta_1``, ...); each
+        optimizer takes the ones it uses.
+        """
         raise NotImplementedError
 
-    #: The step count whose denominator the scratch buffer still holds (Adam).
-    _denominator_step = None
+    def step_sizes(self, n, work=None):
+        """The ``StepSizes`` of the last step for the first ``n`` parameters, recomputed.
 
-    def _ensure_buffers(self):
-        if self._scratch is None:
-            self._denominator_step = None
-            for name in self._buffer_names:
-                setattr(self, name, np.zeros_like(self._state_like()))
-
-    def scratch(self, n):
-        """A work buffer of ``n`` entries, free between steps (the next step overwrites it)."""
-        self._ensure_buffers()
-        # Whoever asks may write into it: what a step left there is gone.
-        self._denominator_step = None
-        return self._scratch[:n]
-
-    def release_buffers(self):
-        """Free the work buffers (a fitted model keeps only the real state)."""
-        self._denominator_step = None
-        for name in self._buffer_names:
-            setattr(self, name, None)
-
-    #: The arrays that hold one entry per parameter (the rest is scalars).
-    _per_parameter = ()
+        ``work``, of ``n`` entries, receives any per-weight part (a new array
+        when None).
+        """
+        raise NotImplementedError
 
     def restrict(self, index):
         """This optimizer for the parameters ``params[index]`` alone: a new one.
@@ -83,7 +64,6 @@ class _Buffers:
         part = copy.copy(self)
         for name in self._per_parameter:
             setattr(part, name, getattr(self, name)[index])
-        part.release_buffers()
         return part
 
     def merge(self, part, index):
@@ -95,12 +75,11 @@ class _Buffers:
         for name, value in part.__dict__.items():
             if name in self._per_parameter:
                 getattr(self, name)[index] = value
-            elif name not in self._buffer_names and name != "_denominator_step":
+            else:
                 setattr(self, name, value)
-        self._denominator_step = None
 
 
-class SGD(_Buffers):
+class SGD(Optimizer):
     """Stochastic gradient descent with momentum and Nesterov's momentum.
 
     With velocity ``v`` (zero at the start)::
@@ -142,41 +121,60 @@ class SGD(_Buffers):
         self.nesterov = bool(nesterov)
         self.power_t = float(power_t)
         self.velocity = np.zeros(n_params, dtype=dtype)
-        self._scratch = np.empty(n_params, dtype=dtype)
 
-    def step(self, params, grad):
-        """Update ``params`` in place from the gradient ``grad``."""
-        self._ensure_buffers()
-        eta, velocity, scratch = self.learning_rate, self.velocity, self._scratch
-        step = np.multiply(grad, eta, out=scratch)
+    @classmethod
+    def from_settings(
+        cls,
+        n_params,
+        dtype,
+        *,
+        learning_rate_init=0.001,
+        learning_rate="constant",
+        momentum=0.9,
+        nesterovs_momentum=True,
+        power_t=0.5,
+        **_,
+    ):
+        return cls(
+            n_params,
+            dtype,
+            learning_rate_init,
+            learning_rate,
+            momentum,
+            nesterovs_momentum,
+            power_t,
+        )
+
+    _per_parameter = ("velocity",)
+
+    @property
+    def rate(self):
+        """``eta``: the schedule's current learning rate."""
+        return self.learning_rate
+
+    def step(self, params, grad, work=None):
+        """Update ``params`` in place from the gradient ``grad``.
+
+        Returns
+        -------
+        steps : StepSizes
+            ``s = eta`` for every weight; ``work`` is free again (``spare``).
+        """
+        eta, velocity = self.learning_rate, self.velocity
+        work = np.empty_like(params) if work is None else work
+        step = np.multiply(grad, eta, out=work)
         velocity *= self.momentum
         velocity -= step
         if self.nesterov:
             params -= step
-            params += np.multiply(velocity, self.momentum, out=scratch)
+            params += np.multiply(velocity, self.momentum, out=work)
         else:
             params += velocity
+        return StepSizes(eta, eta, spare=work)
 
-    _per_parameter = ("velocity",)
-
-    def _state_like(self):
-        return self.velocity
-
-    @property
-    def shrink_rate(self):
-        """``eta``: the schedule's current learning rate."""
-        return self.learning_rate
-
-    def prox_scale(self, n, scale=1.0, in_scratch=False):
-        """``scale`` times the step size of the first ``n`` parameters: ``scale * eta``.
-
-        A scalar, the same for all (``in_scratch`` changes nothing).
-        """
-        return scale * self.learning_rate
-
-    def prox_scale_parts(self, n, scale=1.0):
-        """``prox_scale`` as ``(numerator, denominators)``: ``(scale * eta, None)``."""
-        return scale * self.learning_rate, None
+    def step_sizes(self, n, work=None):
+        """``s = eta`` for every weight."""
+        return StepSizes(self.learning_rate, self.learning_rate, spare=work)
 
     def end_epoch(self, n_samples_seen):
         """Advance the invscaling schedule to ``n_samples_seen`` samples."""
@@ -197,7 +195,7 @@ class SGD(_Buffers):
         return False
 
 
-class Adam(_Buffers):
+class Adam(Optimizer):
     """Adam (Kingma & Ba, 2014), with scikit-learn's formulas.
 
     At step ``t`` (counted from 1)::
@@ -210,7 +208,7 @@ class Adam(_Buffers):
     Equivalently ``w <- w - (tau / alpha) * m_hat`` with
     ``m_hat = m / (1 - beta_1**t)`` and the per-weight step size
     ``tau / alpha = learning_rate_init * sqrt(1 - beta_2**t) / (sqrt(v) + epsilon)``,
-    which ``prox_scale`` returns.
+    which ``step`` returns as its ``StepSizes``.
 
     Parameters
     ----------
@@ -229,38 +227,26 @@ class Adam(_Buffers):
         self.t = 0
         self.first_moment = np.zeros(n_params, dtype=dtype)
         self.second_moment = np.zeros(n_params, dtype=dtype)
-        self._scratch = np.empty(n_params, dtype=dtype)
 
-    def step(self, params, grad):
-        """Update ``params`` in place from the gradient ``grad``."""
-        self.t += 1
-        self._ensure_buffers()
-        # The denominator sqrt(v) + epsilon stays in the scratch buffer for
-        # prox_scale: the square root is the costliest part of the step, and
-        # keeping the denominator in an array of its own would cost one more
-        # copy of the parameters for the whole fit.
-        bias_correction = math.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
-        adam_update(
-            params,
-            grad,
-            self.first_moment,
-            self.second_moment,
-            self._scratch,
-            self.beta_1,
-            self.beta_2,
-            self.epsilon,
-            self.learning_rate_init * bias_correction,
-        )
-        self._denominator_step = self.t
+    @classmethod
+    def from_settings(
+        cls,
+        n_params,
+        dtype,
+        *,
+        learning_rate_init=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        **_,
+    ):
+        return cls(n_params, dtype, learning_rate_init, beta_1, beta_2, epsilon)
 
     _per_parameter = ("first_moment", "second_moment")
 
-    def _state_like(self):
-        return self.first_moment
-
     @property
-    def shrink_rate(self):
-        """``learning_rate_init``: Adam's nominal step, used by ``l1_mode="shrink"``."""
+    def rate(self):
+        """``learning_rate_init``: Adam's nominal step, the ``eta`` of ``l1_mode="shrink"``."""
         return self.learning_rate_init
 
     @property
@@ -268,43 +254,41 @@ class Adam(_Buffers):
         """Bias-corrected first moment ``m_hat = m / (1 - beta_1**t)``."""
         return self.first_moment / (1 - self.beta_1**self.t)
 
-    def prox_scale(self, n, scale=1.0, in_scratch=False):
-        """``scale`` times the per-weight step size of the first ``n`` parameters.
-
-        ``scale * learning_rate_init * sqrt(1 - beta_2**t) / (sqrt(v) + epsilon)``,
-        after the last step. A new array, or with ``in_scratch=True`` the
-        scratch buffer (valid until the buffer is next used): right after a
-        step, which left ``sqrt(v) + epsilon`` there, that costs one division
-        instead of three passes.
-        """
-        if in_scratch:
-            numerator, denominator = self.prox_scale_parts(n, scale)
-        else:
-            numerator = self._numerator(scale)
-            denominator = np.sqrt(self.second_moment[:n])
-            denominator += self.epsilon
-        return np.divide(numerator, denominator, out=denominator)
-
-    def _numerator(self, scale):
+    def _numerator(self):
         # math.sqrt keeps a Python float, which does not upcast float32 arrays.
-        return scale * self.learning_rate_init * math.sqrt(1 - self.beta_2**self.t)
+        return self.learning_rate_init * math.sqrt(1 - self.beta_2**self.t)
 
-    def prox_scale_parts(self, n, scale=1.0):
-        """``prox_scale(n, scale)`` as ``(numerator, denominators)``.
+    def step(self, params, grad, work=None):
+        """Update ``params`` in place from the gradient ``grad``.
 
-        ``numerator = scale * learning_rate_init * sqrt(1 - beta_2**t)`` and
-        ``denominators = sqrt(v[:n]) + epsilon`` in the scratch buffer (what
-        the last step left there, else recomputed; free to overwrite, valid
-        until the buffer is next used).
+        Returns
+        -------
+        steps : StepSizes
+            ``s_i = learning_rate_init * sqrt(1 - beta_2**t) / (sqrt(v_i) + epsilon)``,
+            the denominators left in ``work`` by the step itself: the square
+            root is the costliest part of it, and the penalty needs it too.
         """
-        if self._denominator_step == self.t and self._scratch is not None:
-            denominators = self._scratch[:n]
-            # Handed out to be overwritten: not to be read as kept again.
-            self._denominator_step = None
-        else:
-            denominators = np.sqrt(self.second_moment[:n], out=self.scratch(n))
-            denominators += self.epsilon
-        return self._numerator(scale), denominators
+        self.t += 1
+        work = np.empty_like(params) if work is None else work
+        bias_correction = math.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
+        adam_update(
+            params,
+            grad,
+            self.first_moment,
+            self.second_moment,
+            work,
+            self.beta_1,
+            self.beta_2,
+            self.epsilon,
+            self.learning_rate_init * bias_correction,
+        )
+        return StepSizes(self.learning_rate_init, self._numerator(), denominators=work)
+
+    def step_sizes(self, n, work=None):
+        """The last step's ``s_i`` for the first ``n`` parameters, denominators in ``work``."""
+        denominators = np.sqrt(self.second_moment[:n], out=work)
+        denominators += self.epsilon
+        return StepSizes(self.learning_rate_init, self._numerator(), denominators=denominators)
 
     def end_epoch(self, n_samples_seen):
         """Adam has no schedule: nothing changes at an epoch's end."""
@@ -314,34 +298,19 @@ class Adam(_Buffers):
         return True
 
 
-def make_optimizer(
-    solver,
-    n_params,
-    dtype,
-    *,
-    learning_rate_init=0.001,
-    learning_rate="constant",
-    momentum=0.9,
-    nesterovs_momentum=True,
-    power_t=0.5,
-    beta_1=0.9,
-    beta_2=0.999,
-    epsilon=1e-8,
-):
-    """The optimizer named ``solver`` ("sgd" or "adam") for ``n_params`` parameters.
+#: The stochastic solvers by name: one line per optimizer.
+OPTIMIZERS = {"sgd": SGD, "adam": Adam}
 
-    The keyword defaults are scikit-learn's MLP defaults.
+
+def make_optimizer(solver, n_params, dtype, **settings):
+    """The optimizer named ``solver`` for ``n_params`` parameters.
+
+    ``settings`` are scikit-learn's MLP hyperparameters by name
+    (``learning_rate_init``, ``momentum``, ``beta_1``, ...); those not given
+    take scikit-learn's defaults.
     """
-    if solver == "sgd":
-        return SGD(
-            n_params,
-            dtype,
-            learning_rate_init,
-            learning_rate,
-            momentum,
-            nesterovs_momentum,
-            power_t,
+    if solver not in OPTIMIZERS:
+        raise ValueError(
+            f"No stochastic optimizer named {solver!r}; use one of {sorted(OPTIMIZERS)}."
         )
-    if solver == "adam":
-        return Adam(n_params, dtype, learning_rate_init, beta_1, beta_2, epsilon)
-    raise ValueError(f"No stochastic optimizer named {solver!r}; use 'sgd' or 'adam'.")
+    return OPTIMIZERS[solver].from_settings(n_params, dtype, **settings)

@@ -22,7 +22,8 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
 
-from ._mlp import _BaseL1MLP
+from ._base import BaseL1MLP, objective
+from ._validation import take_columns
 
 #: Factor between the probes of the search for the first alpha.
 _SEARCH_FACTOR = 4.0
@@ -84,7 +85,7 @@ class PathPoint:
     importances: np.ndarray | None = field(default=None, repr=False)
 
 
-def _penalty_direction(estimator):
+def penalty_direction(estimator):
     """The (alpha, feature_alpha) pair a path value of 1 stands for.
 
     The path scales the estimator's own mix of the two penalties; with no
@@ -102,7 +103,12 @@ def _set_penalty(estimator, value, direction):
     return estimator.set_params(alpha=value * direction[0], feature_alpha=value * direction[1])
 
 
-def _fit_quietly(estimator, X, y, sample_weight):
+def fit_quietly(estimator, X, y, sample_weight):
+    """``estimator.fit(X, y, sample_weight=...)`` without ConvergenceWarnings.
+
+    A path's points and a CV's fold fits stop at ``max_iter`` by design;
+    their warnings would bury the ones that matter.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return estimator.fit(X, y, sample_weight=sample_weight)
@@ -136,11 +142,11 @@ def alpha_max(estimator, X, y, *, sample_weight=None, start=1.0):
     value : float
         A path value (see ``l1_path``) at which the network uses no feature.
     """
-    direction = _penalty_direction(estimator)
+    direction = penalty_direction(estimator)
     probe = clone(estimator).set_params(warm_start=False)
 
     def uses_none(value):
-        _fit_quietly(_set_penalty(probe, value, direction), X, y, sample_weight)
+        fit_quietly(_set_penalty(probe, value, direction), X, y, sample_weight)
         return _n_features_used(probe) == 0
 
     high = low = float(start)
@@ -194,13 +200,13 @@ def warm_alpha_max(estimator, X, y, *, fresh, sample_weight=None):
     value : float
         A path value, at least ``fresh``.
     """
-    direction = _penalty_direction(estimator)
+    direction = penalty_direction(estimator)
     model = clone(estimator).set_params(warm_start=True)
     for value in (fresh * _WARM_START_SHARE, fresh * np.sqrt(_WARM_START_SHARE)):
-        _fit_quietly(_set_penalty(model, value, direction), X, y, sample_weight)
+        fit_quietly(_set_penalty(model, value, direction), X, y, sample_weight)
     value = fresh
     for _ in range(_MAX_EXTENSIONS):
-        _fit_quietly(_set_penalty(model, value, direction), X, y, sample_weight)
+        fit_quietly(_set_penalty(model, value, direction), X, y, sample_weight)
         if _n_features_used(model) == 0:
             break
         value *= _WARM_FACTOR
@@ -266,11 +272,11 @@ def l1_path(
     path : list of PathPoint
         One per value, largest alpha first (so features used grow along it).
     """
-    if not isinstance(estimator, _BaseL1MLP):
+    if not isinstance(estimator, BaseL1MLP):
         raise TypeError(
             f"l1_path needs an L1MLPClassifier or L1MLPRegressor, got {type(estimator).__name__}."
         )
-    direction = _penalty_direction(estimator)
+    direction = penalty_direction(estimator)
     automatic = alphas is None
     if automatic:
         top = alpha_max(estimator, X, y, sample_weight=sample_weight)
@@ -281,7 +287,7 @@ def l1_path(
     model = clone(estimator).set_params(warm_start=True)
 
     def fit_point(value):
-        _fit_quietly(_set_penalty(model, value, direction), X, y, sample_weight)
+        fit_quietly(_set_penalty(model, value, direction), X, y, sample_weight)
         point = _record(model, X, y, sample_weight, X_val, y_val, return_weights)
         if relax is not None:
             _relaxed_refit(
@@ -328,7 +334,7 @@ def _record(model, X, y, sample_weight, X_val, y_val, return_weights):
         features=np.flatnonzero(importances),
         n_zero_weights=int(np.count_nonzero(weights == 0)),
         n_weights=weights.size,
-        objective=model._objective(X, y, sample_weight),
+        objective=objective(model, X, y, sample_weight),
         n_iter=model.n_iter_,
         validation_score=(
             model.score(X_val, y_val) if X_val is not None and y_val is not None else None
@@ -356,15 +362,6 @@ def describe_point(point):
     return line
 
 
-def _columns(X, features):
-    """The columns ``features`` of a DataFrame, sparse matrix or array-like."""
-    if hasattr(X, "iloc"):
-        return X.iloc[:, features]
-    if hasattr(X, "tocsc"):
-        return X.tocsc()[:, features]
-    return np.asarray(X)[:, features]
-
-
 def _relaxed_refit(point, estimator, direction, value, X, y, sample_weight, X_val, y_val, keep):
     """Refit on the point's features with the penalty ``value``; fill in its relaxed fields."""
     if point.features.size == 0:
@@ -375,9 +372,9 @@ def _relaxed_refit(point, estimator, direction, value, X, y, sample_weight, X_va
     relaxed = _set_penalty(
         clone(estimator).set_params(warm_start=False, penalty_factors=None), value, direction
     )
-    _fit_quietly(relaxed, _columns(X, point.features), y, sample_weight)
+    fit_quietly(relaxed, take_columns(X, point.features), y, sample_weight)
     point.relaxed_features = point.features[np.flatnonzero(relaxed.feature_importances_)]
     if X_val is not None and y_val is not None:
-        point.relaxed_validation_score = relaxed.score(_columns(X_val, point.features), y_val)
+        point.relaxed_validation_score = relaxed.score(take_columns(X_val, point.features), y_val)
     if keep:
         point.relaxed_estimator = relaxed

@@ -17,23 +17,25 @@ vector, whose first ``n_features * n_units`` entries are ``W1`` row by row),
 in this order::
 
     g = gradient of the data term          (taken before any hook)
-    penalty.before_step(w, optimizer, work)      # may move w
+    penalty.before_step(w, rate, work)           # may move w
     penalty.on_gradient(g, w, work)              # may change g
-    optimizer.step(params, g)
-    penalty.after_step(w, optimizer, work)       # may move w
+    steps = optimizer.step(params, g, buffer)
+    penalty.after_step(w, steps, work)           # may move w
 
+``rate`` is the optimizer's nominal learning rate and ``steps`` the
+``StepSizes`` its step returned: all a penalty knows of the optimizer.
 ``work``, when given, is a buffer of ``w``'s size that is free at that
-moment (the engine passes the optimizer's scratch before the step and the
-spent gradient after it), so that a hook needs no new array per batch.
+moment (the engine passes its step buffer before the step and the spent
+gradient after it), so that a hook needs no new array per batch.
 
 ``sign(0) = 0`` throughout, and a zero row's unit direction is 0. ``tau`` is
-the optimizer's own step size times ``alpha``: ``tau = eta * alpha`` for sgd
-and, for adam, the per-weight
-``tau_i = alpha * learning_rate_init * sqrt(1 - beta_2**t) / (sqrt(v_i) + epsilon)``
-(``Adam.prox_scale``). The group term uses one step size per row:
-``tau_j = feature_alpha * s_j``, ``s_j = 1 / mean_k(1 / s_jk)`` the harmonic
-mean of the row's per-weight step sizes ``s`` (``eta`` with sgd; with adam
-the step of the row's mean gradient RMS). When a row's adam preconditioner is
+the optimizer's own step size times ``alpha``: ``tau_i = alpha * s_i`` with
+``s`` the step sizes (``eta`` for sgd; for adam
+``learning_rate_init * sqrt(1 - beta_2**t) / (sqrt(v_i) + epsilon)``). The
+group term uses one step size per row: ``tau_j = feature_alpha * s_j``, with
+``s_j = 1 / mean_k(1 / s_jk)`` the harmonic mean of the row's per-weight
+step sizes (``eta`` with sgd; with adam the step of the row's mean gradient
+RMS). When a row's adam preconditioner is
 uniform, a zero row then stays zero exactly when ``||m_hat_j||_2 <= feature_alpha``.
 
 Adding a mode is one class with these hooks and one line in ``L1_MODES``.
@@ -145,23 +147,23 @@ class L1Penalty:
             return self.alpha
         return self.alpha * self._weight_factors(n_penalized)
 
-    def _thresholds(self, w, optimizer, as_array=False):
+    def _thresholds(self, w, steps, as_array=False):
         """Each weight's ``tau`` (its alpha times its step size), as ``(numerator, tau)``.
 
-        With adam and no factors, ``tau = numerator / d`` with ``d`` the
-        returned array (Adam's denominators), left for the loop to divide.
-        Otherwise ``numerator`` is None and ``tau`` the thresholds
-        themselves: a scalar for sgd without factors (an array of ``w``'s
-        shape if ``as_array``), else an array. Arrays are the optimizer's
-        scratch buffer (no allocation per batch), valid until it is next used.
+        With per-weight step sizes and no factors, ``tau = numerator / d``
+        with ``d`` the returned array (the step's denominators), left for the
+        loop to divide. Otherwise ``numerator`` is None and ``tau`` the
+        thresholds themselves: a scalar for one step size without factors
+        (an array of ``w``'s shape if ``as_array``), else an array. Arrays are
+        the step's buffers (no allocation per batch).
         """
-        numerator, denominators = optimizer.prox_scale_parts(w.size, self.alpha)
+        numerator, denominators = self.alpha * steps.numerator, steps.denominators
         if denominators is not None and self.penalty_factors is None:
             return numerator, denominators
         if denominators is not None:
             tau = np.divide(numerator, denominators, out=denominators)
         elif as_array or self.penalty_factors is not None:
-            tau = optimizer.scratch(w.size)
+            tau = np.empty_like(w) if steps.spare is None else steps.spare
             tau.fill(numerator)
         else:
             tau = numerator
@@ -185,7 +187,7 @@ class L1Penalty:
         norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))[:, None]
         return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
 
-    def _row_steps(self, w, optimizer):
+    def _row_steps(self, steps):
         """One step size per row of ``W1``: the harmonic mean of its weights' step sizes.
 
         With adam that is the step of the row's mean gradient RMS,
@@ -195,19 +197,20 @@ class L1Penalty:
         be wiped out in a single step.
         """
         n_features, n_units = self.first_layer_shape
-        scale = optimizer.prox_scale(n_features * n_units)
-        if np.ndim(scale) == 0:
-            return scale
+        if not steps.per_weight_sizes:
+            return steps.numerator
+        scale = steps.head(n_features * n_units).per_weight()
         return 1.0 / (1.0 / scale.reshape(n_features, n_units)).mean(axis=1, keepdims=True)
 
-    def _shrink_rows(self, w, optimizer):
+    def _shrink_rows(self, w, row_steps):
         """Block soft-thresholding of ``W1``'s rows: the group term's proximal step.
 
-        ``W1[j] <- W1[j] * max(0, 1 - tau_j / ||W1[j]||)``.
+        ``W1[j] <- W1[j] * max(0, 1 - tau_j / ||W1[j]||)``, ``tau_j`` the
+        group strength times ``row_steps`` (``_row_steps``).
         """
         rows = self._rows(w)
         norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))[:, None]
-        tau = self._row_alphas() * self._row_steps(w, optimizer)
+        tau = self._row_alphas() * row_steps
         keep = np.divide(norms - tau, norms, out=np.zeros_like(norms), where=norms > 0)
         rows *= np.maximum(keep, 0)
 
@@ -223,10 +226,13 @@ class L1Penalty:
             total += float(np.sum(self._row_alphas() * norms))
         return total
 
-    def before_step(self, w, optimizer, work=None):
-        """Called before the optimizer's step, after the gradient is taken."""
+    def before_step(self, w, rate, work=None):
+        """Called before the optimizer's step, after the gradient is taken.
 
-    def lost_to_rounding(self, w, optimizer):
+        ``rate`` is the optimizer's nominal learning rate for the step.
+        """
+
+    def lost_to_rounding(self, w, steps):
         """Share of nonzero weights whose per-step penalty rounding would erase.
 
         A subtraction smaller than half the spacing of floating-point numbers
@@ -264,8 +270,8 @@ class L1Penalty:
     def on_gradient(self, grad, w, work=None):
         """Called with the gradient ``grad`` of the weights ``w`` before the step."""
 
-    def after_step(self, w, optimizer, work=None):
-        """Called after the optimizer's step."""
+    def after_step(self, w, steps, work=None):
+        """Called after the optimizer's step with the ``StepSizes`` it returned."""
 
     def _add_signs(self, target, w, scale, work):
         """``target += scale * c * sign(w)`` with ``c`` the factors; ``target`` may be ``w``."""
@@ -306,11 +312,11 @@ class ShrinkL1(L1Penalty):
     like AdamW's weight decay; no clipping, so a weight may cross zero.
     """
 
-    def lost_to_rounding(self, w, optimizer):
-        return self._share_below_resolution(w, optimizer.shrink_rate * self.alpha)
+    def lost_to_rounding(self, w, steps):
+        return self._share_below_resolution(w, steps.rate * self.alpha)
 
-    def before_step(self, w, optimizer, work=None):
-        eta = optimizer.shrink_rate
+    def before_step(self, w, rate, work=None):
+        eta = rate
         group_shrink = (
             eta * self._row_alphas() * self._row_directions(self._rows(w))
             if self.feature_alpha
@@ -337,17 +343,17 @@ class ProximalL1(L1Penalty):
     exact_zeros = True
     lbfgs_form = "split"
 
-    def lost_to_rounding(self, w, optimizer):
-        # Training is over when this runs: the scratch buffer is free.
-        step = optimizer.prox_scale(w.size, self.alpha, in_scratch=True)
-        return self._share_below_resolution(w, step)
+    def lost_to_rounding(self, w, steps):
+        return self._share_below_resolution(w, steps.per_weight(self.alpha, in_place=True))
 
-    def after_step(self, w, optimizer, work=None):
+    def after_step(self, w, steps, work=None):
+        # The row steps first: the elementwise step may overwrite the step sizes.
+        row_steps = self._row_steps(steps) if self.feature_alpha else None
         if self.alpha:
-            numerator, tau = self._thresholds(w, optimizer, as_array=True)
+            numerator, tau = self._thresholds(w, steps, as_array=True)
             soft_threshold(w, tau, np.empty_like(w) if work is None else work, numerator)
         if self.feature_alpha:
-            self._shrink_rows(w, optimizer)
+            self._shrink_rows(w, row_steps)
 
 
 class CumulativeL1(L1Penalty):
@@ -396,11 +402,12 @@ class CumulativeL1(L1Penalty):
         else:
             self.total = part.total
 
-    def after_step(self, w, optimizer, work=None):
+    def after_step(self, w, steps, work=None):
+        row_steps = self._row_steps(steps) if self.feature_alpha else None
         if self.alpha:
             if self.received is None:
                 self.received = np.zeros_like(w)
-            numerator, tau = self._thresholds(w, optimizer)
+            numerator, tau = self._thresholds(w, steps)
             if numerator is not None and np.ndim(self.total) == 0:
                 # Adam's first step: u becomes per weight.
                 self.total = np.full_like(w, self.total)
@@ -411,18 +418,22 @@ class CumulativeL1(L1Penalty):
                     self.total = self.total + tau
             # The rule above in one form (see cumulative_clip), u += tau
             # included where tau is numerator / d; the spent gradient and
-            # the optimizer's scratch are its work buffers.
+            # the step's buffer are its work buffers.
+            if numerator is not None:
+                spare = tau
+            else:
+                spare = np.empty_like(w) if steps.spare is None else steps.spare
             cumulative_clip(
                 w,
                 self.total,
                 self.received,
                 work=np.empty_like(w) if work is None else work,
-                spare=optimizer.scratch(w.size) if numerator is None else tau,
+                spare=spare,
                 numerator=numerator,
                 denominators=tau if numerator is not None else None,
             )
         if self.feature_alpha:
-            self._shrink_rows(w, optimizer)
+            self._shrink_rows(w, row_steps)
 
 
 L1_MODES = {

@@ -34,7 +34,7 @@ import copy
 import numpy as np
 import scipy.sparse as sp
 
-from ._engine import StochasticResult, train_stochastic
+from ._engine import StochasticResult, lost_to_rounding, train_stochastic
 from ._network import Network
 
 #: Train the full problem instead when more than this share of rows is in use.
@@ -314,8 +314,7 @@ def train_with_working_set(
                 restarts += 1
                 state.no_improvement_count = 0  # the new rows have yet to be trained
         length = min(2 * length, MAX_ROUND)
-    lost = state.penalty.lost_to_rounding(params[: state.n_penalized], state.optimizer)
-    state.optimizer.release_buffers()
+    lost = lost_to_rounding(state, params)
     return StochasticResult(
         params if best is None else best, n_iter, converged, lost_to_rounding=lost
     )

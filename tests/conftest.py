@@ -6,6 +6,7 @@ import os
 # SciPy was imported with this set; set it before anything imports SciPy.
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
+import helpers  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -13,3 +14,9 @@ import pytest  # noqa: E402
 @pytest.fixture
 def rng():
     return np.random.RandomState(0)
+
+
+@pytest.fixture
+def penalized_step():
+    """``penalized_step(penalty, optimizer, w, g)``: one training step as the engine runs it."""
+    return helpers.penalized_step

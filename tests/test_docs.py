@@ -30,40 +30,35 @@ def _tables():
     ]
 
 
-def _steps(mode, optimizer, alpha, steps):
+def _steps(penalized_step, mode, optimizer, alpha, steps):
     penalty = make_penalty(mode, alpha, "sgd")
     w = W0.copy()
     for _ in range(steps):
-        g = G.copy()
-        penalty.before_step(w, optimizer)
-        penalty.on_gradient(g, w)
-        optimizer.step(w, g.copy())
-        penalty.after_step(w, optimizer)
+        penalized_step(penalty, optimizer, w, G)
     return w
 
 
 @pytest.mark.parametrize("mode", list(L1_MODES))
-def test_sgd_momentum_table_is_what_the_code_computes(mode):
+def test_sgd_momentum_table_is_what_the_code_computes(mode, penalized_step):
     table = _tables()[0]
     for step in (1, 2):
         optimizer = SGD(4, np.float64, 0.1, momentum=0.9, nesterov=False)
-        expected = _steps(mode, optimizer, alpha=0.5, steps=step)
+        expected = _steps(penalized_step, mode, optimizer, alpha=0.5, steps=step)
         np.testing.assert_allclose(table[(mode, step)], expected, atol=5e-5)
 
 
 @pytest.mark.parametrize("mode", list(L1_MODES))
-def test_adam_table_is_what_the_code_computes(mode):
+def test_adam_table_is_what_the_code_computes(mode, penalized_step):
     table = _tables()[1]
-    expected = _steps(mode, Adam(4, np.float64, 0.1), alpha=0.05, steps=1)
+    expected = _steps(penalized_step, mode, Adam(4, np.float64, 0.1), alpha=0.05, steps=1)
     np.testing.assert_allclose(table[(mode, 1)], expected, atol=5e-5)
 
 
 def test_adam_thresholds_quoted_in_the_text():
-    optimizer = Adam(4, np.float64, 0.1)
-    optimizer.step(W0.copy(), G.copy())
+    steps = Adam(4, np.float64, 0.1).step(W0.copy(), G.copy())
     quoted = (DOCS / "l1_modes.md").read_text().split("thresholds\nare `(")[1].split(")`")[0]
     thresholds = np.array([float(v) for v in quoted.split(", ")])
-    np.testing.assert_allclose(thresholds, 0.05 * optimizer.prox_scale(4), atol=5e-5)
+    np.testing.assert_allclose(thresholds, steps.per_weight(0.05), atol=5e-5)
 
 
 def test_tables_cover_every_mode():

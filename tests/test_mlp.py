@@ -652,11 +652,11 @@ def test_interrupted_fit_keeps_the_last_epoch_and_partial_fit_keeps_nothing(canc
     original_step = _optimizers.Adam.step
     calls = {"n": 0}
 
-    def interrupting_step(self, params, grad):
+    def interrupting_step(self, params, grad, work=None):
         calls["n"] += 1
         if calls["n"] == 7:  # mid fourth epoch: 3 batches per epoch
             raise KeyboardInterrupt
-        original_step(self, params, grad)
+        return original_step(self, params, grad, work)
 
     monkeypatch.setattr(_optimizers.Adam, "step", interrupting_step)
     with pytest.warns(UserWarning, match="interrupted"):

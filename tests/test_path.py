@@ -6,7 +6,14 @@ from scipy.stats import spearmanr
 from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import train_test_split
 
-from sklearn_l1mlp import L1MLPClassifier, L1MLPRegressor, alpha_max, l1_path, warm_alpha_max
+from sklearn_l1mlp import (
+    L1MLPClassifier,
+    L1MLPRegressor,
+    alpha_max,
+    l1_path,
+    objective,
+    warm_alpha_max,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -98,7 +105,7 @@ def test_path_records_describe_each_fit(path, nonlinear):
         model = _regressor(alpha=point.alpha, feature_alpha=point.feature_alpha)
         model.fit(X_train[:5], y_train[:5])
         model.coefs_, model.intercepts_ = point.coefs, point.intercepts
-        assert point.objective == pytest.approx(model._objective(X_train, y_train), rel=1e-10)
+        assert point.objective == pytest.approx(objective(model, X_train, y_train), rel=1e-10)
         assert point.validation_score == pytest.approx(model.score(X_val, y_val), rel=1e-10)
     # Penalty matters: the objective rises with alpha along the path. Each
     # point is a stochastic fit that stops when its loss stalls, so allow

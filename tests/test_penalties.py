@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from helpers import penalized_step
 
 from sklearn_l1mlp._optimizers import SGD, Adam
 from sklearn_l1mlp._penalties import (
@@ -13,13 +14,10 @@ ALPHA = 0.05
 
 
 def _step(mode, optimizer, w, g, alpha=ALPHA, feature_alpha=0.0, shape=None):
-    """One step as the engine runs it, on a copy of w; returns the new w."""
+    """One step as the engine runs it (helpers.penalized_step) on a copy of w."""
     penalty = make_penalty(mode, alpha, "sgd", feature_alpha, shape)
-    w, g = w.copy(), g.copy()
-    penalty.before_step(w, optimizer)
-    penalty.on_gradient(g, w)
-    optimizer.step(w, g)
-    penalty.after_step(w, optimizer)
+    w = w.copy()
+    penalized_step(penalty, optimizer, w, g)
     return w
 
 
@@ -41,8 +39,7 @@ def _adam_step(g):
     # What adam alone would do from a zero state: step(g) and its tau / alpha.
     optimizer = _adam()
     moved = np.zeros(50)
-    optimizer.step(moved, g.copy())
-    return moved, optimizer.prox_scale(50)
+    return moved, optimizer.step(moved, g.copy()).per_weight()
 
 
 def test_gradient_mode_adds_the_subgradient_before_the_optimizer(rng):
@@ -89,9 +86,9 @@ def test_cumulative_mode_clips_with_the_running_account(rng):
     u, q = 0.0, np.zeros(50)
     for _ in range(3):
         grad = g.copy()
-        optimizer.step(current, grad)
+        steps = optimizer.step(current, grad)
         expected_z = current.copy()
-        penalty.after_step(current, optimizer)
+        penalty.after_step(current, steps)
         # Tsuruoka et al. (2009), written per weight.
         u += 0.3 * ALPHA
         expected = expected_z.copy()
@@ -113,7 +110,7 @@ def test_cumulative_zero_weight_stays_zero_whatever_its_account(rng):
     penalty.total = 1.0
     penalty.received = np.array([1.0 + 1e-12, -1.0 - 1e-12, 0.5, -0.5])
     w = np.array([0.0, -0.0, 0.0, -0.0])
-    penalty.after_step(w, optimizer)
+    penalty.after_step(w, optimizer.step_sizes(4))
     np.testing.assert_array_equal(w, 0.0)
     np.testing.assert_array_equal(penalty.received, [1.0 + 1e-12, -1.0 - 1e-12, 0.5, -0.5])
 
@@ -122,10 +119,10 @@ def test_cumulative_mode_with_adam_keeps_a_per_weight_account(rng):
     w, g = _weights_and_gradient(rng)
     optimizer = _adam()
     penalty = make_penalty("cumulative", ALPHA, "adam")
-    optimizer.step(w, g.copy())
-    scale = optimizer.prox_scale(50)
+    steps = optimizer.step(w, g.copy())
+    scale = steps.per_weight()
     z = w.copy()
-    penalty.after_step(w, optimizer)
+    penalty.after_step(w, steps)
     np.testing.assert_allclose(penalty.total, ALPHA * scale)
     expected = np.where(
         z > 0,
@@ -143,8 +140,7 @@ def test_adam_proximal_zero_stays_zero_exactly_when_m_hat_within_alpha(rng):
     for _ in range(4):
         g = rng.normal(scale=0.06, size=50)
         w[:] = 0.0
-        optimizer.step(w, g.copy())
-        penalty.after_step(w, optimizer)
+        penalty.after_step(w, optimizer.step(w, g.copy()))
         m_hat = optimizer.first_moment_hat
         stays = np.abs(m_hat) <= ALPHA
         assert stays.any() and (~stays).any()
@@ -172,10 +168,7 @@ def test_zero_alpha_changes_nothing(mode, rng):
     optimizer, reference = _sgd(), _sgd()
     w_pen, w_ref = w.copy(), w.copy()
     g_pen = g.copy()
-    penalty.before_step(w_pen, optimizer)
-    penalty.on_gradient(g_pen, w_pen)
-    optimizer.step(w_pen, g_pen.copy())
-    penalty.after_step(w_pen, optimizer)
+    penalized_step(penalty, optimizer, w_pen, g_pen)
     reference.step(w_ref, g.copy())
     np.testing.assert_array_equal(w_pen, w_ref)
     assert penalty.value(w) == 0.0
@@ -279,8 +272,7 @@ def test_adam_zero_row_stays_zero_exactly_when_m_hat_norm_within_feature_alpha(r
     g = (sizes * np.sign(rng.normal(size=(5, 10)))).ravel()
     for _ in range(4):
         w[:] = 0.0
-        optimizer.step(w, g.copy())
-        penalty.after_step(w, optimizer)
+        penalty.after_step(w, optimizer.step(w, g.copy()))
         row_m_hat = np.linalg.norm(optimizer.first_moment_hat.reshape(SHAPE), axis=1)
         stays = row_m_hat <= FEATURE_ALPHA
         assert stays.any() and (~stays).any()
@@ -296,10 +288,10 @@ def test_adam_row_threshold_is_not_ruled_by_one_tiny_gradient(rng):
     w = np.ones(50)
     g = np.full(50, 0.1)
     g[::10] = 1e-12
-    optimizer.step(w, g.copy())
+    step_sizes = optimizer.step(w, g.copy())
+    steps = step_sizes.per_weight().reshape(SHAPE)
     before = w.copy()
-    penalty.after_step(w, optimizer)
-    steps = optimizer.prox_scale(50)[:50].reshape(SHAPE)
+    penalty.after_step(w, step_sizes)
     harmonic = 1.0 / (1.0 / steps).mean(axis=1, keepdims=True)
     np.testing.assert_allclose(w, _block_threshold(before, 1e-5 * harmonic), rtol=1e-13)
     assert np.all(np.linalg.norm(w[:50].reshape(SHAPE), axis=1) > 0.9)

@@ -130,8 +130,7 @@ def test_a_zero_weight_stays_zero_when_its_gradient_is_within_the_threshold(
     for _ in range(steps):
         g = rng.uniform(-2 * alpha, 2 * alpha, size=n)
         w[:] = 0.0
-        optimizer.step(w, g.copy())
-        penalty.after_step(w, optimizer)
+        penalty.after_step(w, optimizer.step(w, g.copy()))
         signal = np.abs(g) if solver == "sgd" else np.abs(optimizer.first_moment_hat)
         inside = signal <= alpha * (1 - 1e-9)
         outside = signal >= alpha * (1 + 1e-9)
