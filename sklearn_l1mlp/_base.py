@@ -31,7 +31,7 @@ from ._engine import (
 from ._network import Network, feature_importances, forward_pass
 from ._optimizers import OPTIMIZERS, make_optimizer
 from ._penalties import L1_MODES, check_mode, make_penalty
-from ._validation import check_sample_weight, transactional
+from ._validation import RegistryNames, check_sample_weight, transactional
 from ._working_set import train_with_working_set
 
 #: With working_set="auto", the fewest features for which fit uses one: below,
@@ -63,7 +63,7 @@ class BaseL1MLP(BaseEstimator, ABC):
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
-        "solver": [StrOptions({"lbfgs", *OPTIMIZERS})],
+        "solver": [StrOptions(RegistryNames(OPTIMIZERS, extra=("lbfgs",)))],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
@@ -84,7 +84,7 @@ class BaseL1MLP(BaseEstimator, ABC):
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "l1_mode": [StrOptions(set(L1_MODES))],
+        "l1_mode": [StrOptions(RegistryNames(L1_MODES))],
         "penalize_bias": ["boolean"],
         "feature_alpha": [Interval(Real, 0, None, closed="left")],
         "penalty_factors": ["array-like", None],

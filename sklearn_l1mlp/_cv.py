@@ -60,7 +60,7 @@ from ._path import (
     penalty_direction,
     warm_alpha_max,
 )
-from ._penalties import adaptive_penalty_factors
+from ._penalties import L1_MODES, adaptive_penalty_factors
 from ._progress import FoldProgress
 from ._scaling import (
     ColumnScaling,
@@ -70,7 +70,13 @@ from ._scaling import (
     target_scaling,
 )
 from ._screening import marginal_association
-from ._validation import check_sample_weight, take_columns, take_rows, transactional
+from ._validation import (
+    RegistryNames,
+    check_sample_weight,
+    take_columns,
+    take_rows,
+    transactional,
+)
 
 #: The per-weight strength of the adaptive first fit, as a share of the
 #: smallest per-weight alpha at which a fresh fit uses no feature. A feature
@@ -97,6 +103,11 @@ DEFAULT_TEMPLATE = dict(
 _TEMPLATE_SETTINGS = ("hidden_layer_sizes", "l1_mode", "learning_rate_init", "max_iter")
 
 
+def _makes_exact_zeros(mode_class):
+    # The CV selects features, which needs a mode whose zeros are exact.
+    return mode_class.exact_zeros
+
+
 class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
     """Common code of the two CV estimators; see ``L1MLPRegressorCV``."""
 
@@ -108,7 +119,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         "cv": ["cv_object"],
         "n_jobs": [Integral, None],
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left"), None],
-        "l1_mode": [StrOptions({"proximal", "cumulative"}), None],
+        "l1_mode": [StrOptions(RegistryNames(L1_MODES, where=_makes_exact_zeros)), None],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither"), None],
         "max_iter": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],

@@ -69,16 +69,15 @@ class L1Penalty:
 
     Attributes
     ----------
-    solvers : tuple of str
-        The solvers this mode works with.
     exact_zeros : bool
         Whether the mode leaves weights that are exactly ``0.0``.
     lbfgs_form : {"subgradient", "split"} or None
         How ``solver="lbfgs"`` sees the penalty: its subgradient, or the exact
-        split ``w = u - v``, ``u, v >= 0`` under L-BFGS-B's bounds.
+        split ``w = u - v``, ``u, v >= 0`` under L-BFGS-B's bounds; ``None``
+        for a mode that works only between stochastic steps. Every mode
+        works with every stochastic optimizer.
     """
 
-    solvers = ("sgd", "adam")
     exact_zeros = False
     lbfgs_form = None
 
@@ -291,7 +290,6 @@ class GradientL1(L1Penalty):
     Weights oscillate around zero instead of reaching it.
     """
 
-    solvers = ("sgd", "adam", "lbfgs")
     lbfgs_form = "subgradient"
 
     def on_gradient(self, grad, w, work=None):
@@ -339,7 +337,6 @@ class ProximalL1(L1Penalty):
     problem is solved exactly through ``w = u - v``, ``u, v >= 0``.
     """
 
-    solvers = ("sgd", "adam", "lbfgs")
     exact_zeros = True
     lbfgs_form = "split"
 
@@ -478,27 +475,30 @@ def adaptive_penalty_factors(importances, power=1.0, max_factor=1e6):
 def check_mode(mode, solver, feature_alpha=0.0):
     """Raise a ValueError naming what works if ``mode`` and ``solver`` do not pair.
 
+    Every mode works with every stochastic optimizer, which it sees only
+    through ``StepSizes``; ``solver="lbfgs"`` needs a mode with an
+    ``lbfgs_form``.
+
     Raises
     ------
     ValueError
-        If the mode does not work with the solver (the message lists the
-        solvers the mode works with and the modes the solver works with), or
-        if ``feature_alpha > 0`` is asked of the exact lbfgs split, which has
-        no form for a group penalty.
+        If lbfgs is asked of a mode with no lbfgs form (the message lists
+        the modes that have one), or if ``feature_alpha > 0`` is asked of the
+        exact lbfgs split, which has no form for a group penalty.
     """
     penalty_class = L1_MODES[mode]
-    if solver not in penalty_class.solvers:
-        modes_for_solver = [name for name, cls in L1_MODES.items() if solver in cls.solvers]
+    if solver == "lbfgs" and penalty_class.lbfgs_form is None:
+        with_lbfgs = [name for name, cls in L1_MODES.items() if cls.lbfgs_form is not None]
         raise ValueError(
-            f"l1_mode={mode!r} does not work with solver={solver!r}. "
-            f"l1_mode={mode!r} works with solver in {list(penalty_class.solvers)}; "
-            f"solver={solver!r} works with l1_mode in {modes_for_solver}."
+            f"l1_mode={mode!r} does not work with solver='lbfgs': it acts between "
+            "stochastic steps. Use a stochastic solver (any solver but 'lbfgs') with it, "
+            f"or one of l1_mode in {with_lbfgs} with lbfgs."
         )
     if solver == "lbfgs" and penalty_class.lbfgs_form == "split" and feature_alpha > 0:
         raise ValueError(
             f"feature_alpha={feature_alpha} does not work with solver='lbfgs' and "
             f"l1_mode={mode!r}: the exact L1 split has no form for the group penalty. "
-            "Use solver='sgd' or 'adam', or l1_mode='gradient' with lbfgs."
+            "Use a stochastic solver, or l1_mode='gradient' with lbfgs."
         )
 
 

@@ -5,6 +5,7 @@ cross a module boundary.
 """
 
 import functools
+from collections.abc import Set
 from numbers import Real
 
 import numpy as np
@@ -72,3 +73,46 @@ def take_columns(X, columns):
         # A CSC matrix takes columns in O(their entries); CSR would scan every row.
         X = X.tocsc()
     return _safe_indexing(X if hasattr(X, "shape") else np.asarray(X), columns, axis=1)
+
+
+class RegistryNames(Set):
+    """The names in registries, read at each check: what is registered later counts.
+
+    For ``StrOptions`` in ``_parameter_constraints``, so that adding an
+    ``l1_mode`` or an optimizer is one line in its registry and no estimator
+    needs to change.
+
+    Parameters
+    ----------
+    *registries : dict
+        Name-to-class registries (``L1_MODES``, ``OPTIMIZERS``).
+    extra : tuple of str
+        Names valid besides the registered ones (``"lbfgs"``).
+    where : callable or None
+        ``where(cls) -> bool`` keeps only the registered classes it accepts.
+    """
+
+    def __init__(self, *registries, extra=(), where=None):
+        self.registries = registries
+        self.extra = tuple(extra)
+        self.where = where
+
+    @classmethod
+    def _from_iterable(cls, names):
+        # Set operations (``deprecated - options``) give plain sets.
+        return set(names)
+
+    def _names(self):
+        names = list(self.extra)
+        for registry in self.registries:
+            names += [n for n, cls in registry.items() if self.where is None or self.where(cls)]
+        return names
+
+    def __contains__(self, name):
+        return name in self._names()
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __len__(self):
+        return len(self._names())

@@ -12,3 +12,10 @@ def penalized_step(penalty, optimizer, w, g):
     steps = optimizer.step(w, g)
     penalty.after_step(w, steps)
     return steps
+
+
+def solvers_of(mode_class):
+    """The solvers an l1_mode class works with: every optimizer, and lbfgs with a form."""
+    from sklearn_l1mlp._optimizers import OPTIMIZERS
+
+    return [*OPTIMIZERS, *(["lbfgs"] if mode_class.lbfgs_form is not None else [])]

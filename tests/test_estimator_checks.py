@@ -3,6 +3,7 @@
 from functools import partial
 
 import pytest
+from helpers import solvers_of
 from sklearn.utils.estimator_checks import (
     check_sample_weight_equivalence_on_dense_data,
     check_sample_weight_equivalence_on_sparse_data,
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 def _instances():
     for estimator_class in (L1MLPClassifier, L1MLPRegressor):
         for mode, penalty_class in L1_MODES.items():
-            for solver in penalty_class.solvers:
+            for solver in solvers_of(penalty_class):
                 # max_iter=100 is what scikit-learn's own suite uses for its MLP.
                 yield estimator_class(l1_mode=mode, solver=solver, max_iter=100)
 

@@ -4,6 +4,7 @@ import pickle
 import warnings
 
 import numpy as np
+from helpers import solvers_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
@@ -13,7 +14,7 @@ from sklearn_l1mlp import L1MLPClassifier, L1MLPRegressor
 from sklearn_l1mlp._optimizers import SGD, Adam
 from sklearn_l1mlp._penalties import L1_MODES, make_penalty
 
-PAIRS = [(mode, solver) for mode, cls in L1_MODES.items() for solver in cls.solvers]
+PAIRS = [(mode, solver) for mode, cls in L1_MODES.items() for solver in solvers_of(cls)]
 FAST = settings(
     max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
