@@ -119,6 +119,7 @@ def _products(X, hidden, batch, epochs, classifier, y, solver=None):
     # uninitialized memory could overflow.
     params = (0.01 * rng.normal(size=bounds[-1])).astype(X.dtype)
     grad = np.zeros_like(params)
+    work = np.empty_like(params)  # the buffer the engine lends each step
     weights, grads = (
         [
             vector[lo:hi].reshape(shape)
@@ -155,7 +156,7 @@ def _products(X, hidden, batch, epochs, classifier, y, solver=None):
                 if i:
                     np.matmul(deltas[i], weights[i].T, out=deltas[i - 1])
             if optimizer is not None:
-                optimizer.step(params, grad)
+                optimizer.step(params, grad, work)
 
 
 def _torch_fit(X, y, hidden, batch, solver, epochs, classifier):

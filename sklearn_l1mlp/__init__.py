@@ -12,6 +12,7 @@ from ._display import L1PathDisplay
 from ._mlp import L1MLPClassifier, L1MLPRegressor
 from ._path import PathPoint, alpha_max, l1_path, warm_alpha_max
 from ._screening import MarginalAssociation, marginal_association
+from ._show_versions import show_versions
 
 __version__ = "0.1.0"
 
@@ -27,6 +28,7 @@ __all__ = [
     "l1_path",
     "marginal_association",
     "objective",
+    "show_versions",
     "warm_alpha_max",
     "__version__",
 ]

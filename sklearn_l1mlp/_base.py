@@ -28,6 +28,7 @@ from ._engine import (
     train_lbfgs,
     train_stochastic,
 )
+from ._inplace import warn_if_numpy_only
 from ._network import Network, feature_importances, forward_pass
 from ._optimizers import OPTIMIZERS, make_optimizer
 from ._penalties import L1_MODES, check_mode, make_penalty
@@ -183,7 +184,8 @@ class BaseL1MLP(BaseEstimator, ABC):
         hidden = self._hidden_layer_sizes()
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True; set it to False.")
-        check_mode(self.l1_mode, self.solver, self.feature_alpha)
+        check_mode(self.l1_mode, self.solver, self.feature_alpha, list(OPTIMIZERS))
+        warn_if_numpy_only()
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
         if not first_pass:

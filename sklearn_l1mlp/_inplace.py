@@ -1,33 +1,93 @@
 """In-place operations on whole parameter-sized arrays, in as few passes as possible.
 
 The optimizers and penalties run these on every batch over every weight.
-Where the optional C extension ``_kernels`` is built (``pip install`` builds
-it when a C compiler is there), each fused operation is one loop over the
-arrays; otherwise, or for arrays it does not take (not contiguous float32 or
-float64), the same numbers come from NumPy in a few passes: single BLAS
-calls and integer passes where the arrays allow it (NumPy's ``sign``,
-``copysign`` and ``maximum`` with a scalar run element by element, 2-3x
-slower than its vectorized loops). The two agree to rounding; the tests run
-both. Setting the environment variable ``SKLEARN_L1MLP_NUMPY_ONLY=1`` before
-the import leaves the extension unused.
+Where the compiled loops (``_kernels``, Cython, built by ``pip install``)
+are there, each fused operation is one loop over arrays that are
+C-contiguous, writable and all float32 or all float64, which is what
+training hands it. The loops refuse any other arrays (they return False and
+touch nothing), and those get the same numbers from NumPy in a few passes
+(single BLAS calls and integer passes where the arrays allow it: NumPy's
+``sign``, ``copysign`` and ``maximum`` with a scalar run element by element,
+2-3x slower than its vectorized loops). The two agree to rounding; the tests
+run both.
+
+Where the loops were not built, NumPy does every step and the first fit says
+so with one warning (``warn_if_numpy_only``); ``sklearn_l1mlp.show_versions()``
+tells which path is in use. Setting the environment variable
+``SKLEARN_L1MLP_NUMPY_ONLY=1`` before the import chooses NumPy quietly.
 """
 
+import importlib
+import importlib.util
 import os
+import warnings
 
 import numpy as np
 from scipy.linalg import blas
 
-try:
-    from . import _kernels
-except ImportError:  # not built: NumPy does every step
-    _kernels = None
+
+def _cpu_has_avx2_and_fma():
+    """Whether this CPU runs the AVX2 + FMA build of the loops (NumPy's own CPU probe).
+
+    NumPy 2 keeps the probe in ``numpy._core``, 1.x in ``numpy.core``; where
+    neither has it, the build for any CPU is the safe choice.
+    """
+    for name in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):
+        if importlib.util.find_spec(name.rsplit(".", 1)[0]) is not None:
+            features = getattr(importlib.import_module(name), "__cpu_features__", None)
+            if features is not None:
+                return all(features.get(flag, False) for flag in ("AVX", "AVX2", "FMA3"))
+    return False
+
+
+def _load_kernels():
+    """The compiled loops the CPU runs, and None or why NumPy runs instead."""
+    wide = f"{__package__}._kernels_avx2"
+    if _cpu_has_avx2_and_fma() and importlib.util.find_spec(wide) is not None:
+        return importlib.import_module(wide), None
+    if importlib.util.find_spec(f"{__package__}._kernels") is None:
+        return None, "are not built"
+    try:
+        return importlib.import_module(f"{__package__}._kernels"), None
+    except ImportError as error:  # built, but not for this Python or platform
+        return None, f"do not load ({error})"
+
+
+_kernels, _WHY_NOT = _load_kernels()
+_CHOSEN = "are turned off by SKLEARN_L1MLP_NUMPY_ONLY"
 if os.environ.get("SKLEARN_L1MLP_NUMPY_ONLY", "0") not in ("", "0"):
     _kernels = None
+    _WHY_NOT = _CHOSEN
+_warned = False
 
 
 def kernels_in_use():
     """Whether the compiled loops run (True) or NumPy does every step (False)."""
     return _kernels is not None
+
+
+def kernels_status():
+    """One line: which path runs the per-weight loops, and why NumPy if it does."""
+    if _kernels is not None:
+        return f"compiled (Cython) loops: {_kernels.__name__.rsplit('.', 1)[-1]}"
+    return f"NumPy: the compiled loops {_WHY_NOT}"
+
+
+def warn_if_numpy_only():
+    """Warn once per process that the compiled loops were not built.
+
+    Silent when they run, or when ``SKLEARN_L1MLP_NUMPY_ONLY`` chose NumPy.
+    """
+    global _warned
+    if _kernels is not None or _warned or _WHY_NOT == _CHOSEN:
+        return
+    _warned = True
+    warnings.warn(
+        f"sklearn_l1mlp's compiled loops {_WHY_NOT}: training runs in NumPy, "
+        "1.2-1.3x slower per epoch. Reinstall with a C compiler present "
+        "(pip install --force-reinstall --no-deps sklearn_l1mlp) to build them; "
+        "sklearn_l1mlp.show_versions() tells which path is in use."
+    )
 
 
 def axpy(x, y, a):
@@ -108,12 +168,10 @@ def adam_update(params, grad, m, v, denominator, beta_1, beta_2, epsilon, step):
     ``denominator <- sqrt(v) + epsilon``, ``params -= step * m / denominator``.
     ``grad`` is spent: the NumPy passes write the update into it.
     """
-    if _kernels is not None:
-        try:
-            _kernels.adam(params, grad, m, v, denominator, beta_1, beta_2, epsilon, step)
-            return
-        except TypeError:
-            pass
+    if _kernels is not None and _kernels.adam(
+        params, grad, m, v, denominator, beta_1, beta_2, epsilon, step
+    ):
+        return
     # Nine passes: scaling then BLAS axpy (y += a*x) fuses each "decay, then
     # add a multiple" into two.
     m *= beta_1
@@ -137,13 +195,11 @@ def soft_threshold(w, tau, work, numerator=None):
     NumPy's minimum of two arrays is vectorized, its maximum with the scalar
     0 is not.
     """
-    if _kernels is not None:
-        try:
-            divide = numerator is not None
-            _kernels.soft_threshold(w, tau, numerator if divide else 1.0, divide)
-            return w
-        except TypeError:
-            pass
+    divide = numerator is not None
+    if _kernels is not None and _kernels.soft_threshold(
+        w, tau, numerator if divide else 1.0, divide
+    ):
+        return w
     if numerator is not None:
         tau = np.divide(numerator, tau, out=tau)
     magnitude = np.abs(w, out=work)
@@ -169,15 +225,9 @@ def cumulative_clip(w, total, received, work, spare, numerator=None, denominator
     weight at zero where rounding leaves ``c`` a hair below 0.
     """
     if _kernels is not None:
-        try:
-            shared = np.array([total], dtype=w.dtype) if np.ndim(total) == 0 else total
-            if denominators is None:
-                _kernels.cumulative(w, shared, received)
-            else:
-                _kernels.cumulative(w, shared, received, denominators, numerator)
+        shared = np.array([total], dtype=w.dtype) if np.ndim(total) == 0 else total
+        if _kernels.cumulative(w, shared, received, denominators, numerator or 0.0):
             return w
-        except TypeError:
-            pass
     if denominators is not None:
         total += np.divide(numerator, denominators, out=denominators)
     magnitude = np.abs(w, out=work)
@@ -198,12 +248,8 @@ def add_signs(target, w, scale, work=None):
 
     ``work``, an array like ``w``, spares the NumPy passes an allocation.
     """
-    if _kernels is not None:
-        try:
-            _kernels.add_signs(target, w, scale)
-            return target
-        except TypeError:
-            pass
+    if _kernels is not None and _kernels.add_signs(target, w, scale):
+        return target
     return axpy(np.sign(w, out=work), target, scale)
 
 
@@ -212,23 +258,15 @@ def bias_relu(Z, bias):
 
     ``Z`` of shape (n_samples, n_units), ``bias`` of shape (n_units,).
     """
-    if _kernels is not None and Z.ndim == 2 and Z.shape[1] == bias.shape[0]:
-        try:
-            _kernels.bias_relu(Z, bias)
-            return Z
-        except TypeError:
-            pass
+    if _kernels is not None and _kernels.bias_relu(Z, bias):
+        return Z
     Z += bias
     return np.maximum(Z, 0, out=Z)
 
 
 def relu_backward(delta, activation):
     """``delta <- delta`` where ``activation > 0``, else 0: relu's derivative, in place."""
-    if _kernels is not None:
-        try:
-            _kernels.relu_backward(delta, activation)
-            return delta
-        except TypeError:
-            pass
+    if _kernels is not None and _kernels.relu_backward(delta, activation):
+        return delta
     # Multiplying by the mask is twice as fast as assigning through it.
     return np.multiply(delta, activation > 0, out=delta)

@@ -271,6 +271,19 @@ def l1_path(
     -------
     path : list of PathPoint
         One per value, largest alpha first (so features used grow along it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_l1mlp import L1MLPRegressor, l1_path
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(200, 6))
+    >>> y = X[:, 0] - 2 * X[:, 1]
+    >>> model = L1MLPRegressor(hidden_layer_sizes=(8,), alpha=1.0, learning_rate_init=0.01,
+    ...                        max_iter=200, random_state=0)
+    >>> path = l1_path(model, X, y, alphas=[3.0, 1.0, 0.3, 0.03])
+    >>> [point.features.tolist() for point in path]
+    [[], [1], [0, 1], [0, 1]]
     """
     if not isinstance(estimator, BaseL1MLP):
         raise TypeError(

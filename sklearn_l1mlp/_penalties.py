@@ -472,12 +472,13 @@ def adaptive_penalty_factors(importances, power=1.0, max_factor=1e6):
         return np.minimum(ratio**power, max_factor)
 
 
-def check_mode(mode, solver, feature_alpha=0.0):
+def check_mode(mode, solver, feature_alpha=0.0, stochastic_solvers=None):
     """Raise a ValueError naming what works if ``mode`` and ``solver`` do not pair.
 
     Every mode works with every stochastic optimizer, which it sees only
     through ``StepSizes``; ``solver="lbfgs"`` needs a mode with an
-    ``lbfgs_form``.
+    ``lbfgs_form``. ``stochastic_solvers``, the names of the registered
+    optimizers, go into the message when given.
 
     Raises
     ------
@@ -489,10 +490,15 @@ def check_mode(mode, solver, feature_alpha=0.0):
     penalty_class = L1_MODES[mode]
     if solver == "lbfgs" and penalty_class.lbfgs_form is None:
         with_lbfgs = [name for name, cls in L1_MODES.items() if cls.lbfgs_form is not None]
+        stochastic = (
+            f"solver in {list(stochastic_solvers)}"
+            if stochastic_solvers
+            else "a stochastic solver (any solver but 'lbfgs')"
+        )
         raise ValueError(
             f"l1_mode={mode!r} does not work with solver='lbfgs': it acts between "
-            "stochastic steps. Use a stochastic solver (any solver but 'lbfgs') with it, "
-            f"or one of l1_mode in {with_lbfgs} with lbfgs."
+            f"stochastic steps. Use {stochastic} with it, or l1_mode in {with_lbfgs} "
+            "with lbfgs."
         )
     if solver == "lbfgs" and penalty_class.lbfgs_form == "split" and feature_alpha > 0:
         raise ValueError(

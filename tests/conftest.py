@@ -1,4 +1,4 @@
-"""Shared fixtures: small deterministic data sets."""
+"""Shared fixtures: small deterministic data sets, and the engine's step for hook tests."""
 
 import os
 
@@ -20,3 +20,29 @@ def rng():
 def penalized_step():
     """``penalized_step(penalty, optimizer, w, g)``: one training step as the engine runs it."""
     return helpers.penalized_step
+
+
+@pytest.fixture(scope="session")
+def raw_cancer():
+    """scikit-learn's breast-cancer data in its own units: (X, y), 569 x 30."""
+    from sklearn.datasets import load_breast_cancer
+
+    return load_breast_cancer(return_X_y=True)
+
+
+@pytest.fixture(scope="session")
+def cancer(raw_cancer):
+    """The breast-cancer data with standardized columns: (X, y)."""
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = raw_cancer
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="session")
+def regression():
+    """120 x 8 linear regression, 3 informative columns, target of unit spread: (X, y)."""
+    from sklearn.datasets import make_regression
+
+    X, y = make_regression(n_samples=120, n_features=8, n_informative=3, noise=1.0, random_state=0)
+    return X, y / y.std()

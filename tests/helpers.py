@@ -19,3 +19,26 @@ def solvers_of(mode_class):
     from sklearn_l1mlp._optimizers import OPTIMIZERS
 
     return [*OPTIMIZERS, *(["lbfgs"] if mode_class.lbfgs_form is not None else [])]
+
+
+class RecordingKernels:
+    """Stands in for ``sklearn_l1mlp._kernels`` and records which loops were called.
+
+    A test that compares the compiled loops with NumPy must show that the
+    loops ran: a call that fell back to NumPy would compare NumPy with itself.
+    """
+
+    def __init__(self, kernels):
+        self._kernels = kernels
+        self.calls = set()
+
+    def __getattr__(self, name):
+        function = getattr(self._kernels, name)
+
+        def recorded(*args, **kwargs):
+            ran = function(*args, **kwargs)
+            if ran:  # a loop that refused the arrays returns False
+                self.calls.add(name)
+            return ran
+
+        return recorded

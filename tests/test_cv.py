@@ -397,11 +397,9 @@ def test_max_features_takes_the_columns_that_enter_the_path_first(small_regressi
 
 
 @pytest.fixture(scope="module")
-def raw_breast_cancer():
+def raw_breast_cancer(raw_cancer):
     """The CV classifier with its defaults on a real data set in its raw units."""
-    from sklearn.datasets import load_breast_cancer
-
-    X, y = load_breast_cancer(return_X_y=True)
+    X, y = raw_cancer
     X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
     model = L1MLPClassifierCV(random_state=0).fit(X_train, y_train)
     return model, model.score(X_test, y_test)

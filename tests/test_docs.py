@@ -71,11 +71,19 @@ def test_tables_cover_every_mode():
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize(
     "module",
-    ["sklearn_l1mlp._mlp", "sklearn_l1mlp._cv", "sklearn_l1mlp._path", "sklearn_l1mlp._screening"],
+    [
+        "sklearn_l1mlp._mlp",
+        "sklearn_l1mlp._cv",
+        "sklearn_l1mlp._path",
+        "sklearn_l1mlp._screening",
+        "sklearn_l1mlp._show_versions",
+    ],
 )
 def test_docstring_examples_run_and_print_what_they_show(module):
     import doctest
     import importlib
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    # A module whose examples went missing would pass with nothing run.
+    assert result.attempted > 0
     assert result.failed == 0

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from helpers import RecordingKernels
 
 from sklearn_l1mlp._engine import (
     DivergenceError,
@@ -86,6 +87,8 @@ def test_compiled_loops_train_like_numpy(mode, solver, dtype, rng, monkeypatch):
     network = Network([6, 8, 8, 1], "relu", "logistic", dtype)
     start = network.init_params(rng)
     trained = {}
+    recording = RecordingKernels(_inplace._kernels)
+    monkeypatch.setattr(_inplace, "_kernels", recording)
     for backend in ("kernels", "numpy"):
         if backend == "numpy":
             monkeypatch.setattr(_inplace, "_kernels", None)
@@ -106,6 +109,15 @@ def test_compiled_loops_train_like_numpy(mode, solver, dtype, rng, monkeypatch):
         trained[backend] = params
     tolerance = dict(rtol=1e-4, atol=1e-5) if dtype == np.float32 else dict(rtol=1e-9, atol=1e-11)
     np.testing.assert_allclose(trained["kernels"], trained["numpy"], **tolerance)
+    # The loops this training step has must have run, not fallen back to NumPy.
+    expected = {"bias_relu", "relu_backward"} | ({"adam"} if solver == "adam" else set())
+    expected |= {
+        "gradient": {"add_signs"},
+        "shrink": {"add_signs"},
+        "proximal": {"soft_threshold"},
+        "cumulative": {"cumulative"},
+    }[mode]
+    assert expected <= recording.calls
     if mode in ("proximal", "cumulative"):
         assert np.sum(trained["kernels"] == 0) > 0
 

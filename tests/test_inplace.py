@@ -5,9 +5,11 @@ through the NumPy passes, and both must give the formula's numbers.
 """
 
 import os
+import warnings
 
 import numpy as np
 import pytest
+from helpers import RecordingKernels
 
 from sklearn_l1mlp import _inplace
 from sklearn_l1mlp._inplace import abs_sum, axpy, copy_sign, flip_signs
@@ -15,12 +17,20 @@ from sklearn_l1mlp._inplace import abs_sum, axpy, copy_sign, flip_signs
 
 @pytest.fixture(params=["kernels", "numpy"])
 def backend(request, monkeypatch):
-    """Run the test through the compiled loops, then through NumPy alone."""
+    """Run the test through the compiled loops, then through NumPy alone.
+
+    Through the loops, the test fails unless a compiled loop actually ran.
+    """
     if request.param == "numpy":
         monkeypatch.setattr(_inplace, "_kernels", None)
-    elif _inplace._kernels is None:
-        pytest.skip("the C extension is not built here")
-    return request.param
+        yield request.param
+        return
+    if _inplace._kernels is None:
+        pytest.skip("the compiled loops are not built here")
+    recording = RecordingKernels(_inplace._kernels)
+    monkeypatch.setattr(_inplace, "_kernels", recording)
+    yield request.param
+    assert recording.calls, "no compiled loop ran: every call fell back to NumPy"
 
 
 def test_the_compiled_loops_are_built_where_a_compiler_is():
@@ -199,3 +209,60 @@ def test_arrays_the_loops_do_not_take_go_through_numpy(rng):
     target = np.zeros(20, dtype=np.float32)
     _inplace.add_signs(target, w, 1.0, np.empty(20))
     np.testing.assert_array_equal(target, np.sign(w).astype(np.float32))
+
+
+def test_a_missing_build_is_said_once_at_the_first_fit(monkeypatch):
+    from sklearn_l1mlp import L1MLPRegressor
+
+    monkeypatch.setattr(_inplace, "_kernels", None)
+    monkeypatch.setattr(_inplace, "_WHY_NOT", "are not built")
+    monkeypatch.setattr(_inplace, "_warned", False)
+    X, y = np.arange(20.0).reshape(10, 2), np.arange(10.0)
+    with pytest.warns(UserWarning, match="compiled loops are not built.*show_versions"):
+        L1MLPRegressor(max_iter=5, tol=0.0, n_iter_no_change=100).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        L1MLPRegressor(max_iter=500, solver="lbfgs", hidden_layer_sizes=()).fit(X, y)
+
+
+def test_numpy_chosen_by_the_environment_is_not_warned_about(monkeypatch):
+    monkeypatch.setattr(_inplace, "_kernels", None)
+    monkeypatch.setattr(_inplace, "_WHY_NOT", _inplace._CHOSEN)
+    monkeypatch.setattr(_inplace, "_warned", False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _inplace.warn_if_numpy_only()
+
+
+def _read_only(a):
+    a = a.copy()
+    a.setflags(write=False)
+    return a
+
+
+@pytest.mark.parametrize(
+    "make_odd",
+    [
+        lambda a: np.repeat(a, 2)[::2],  # not contiguous
+        lambda a: a.astype(np.float32),  # another dtype than w's
+        _read_only,
+        lambda a: a.astype(np.int64),  # not a float
+    ],
+    ids=["strided", "mixed-dtype", "read-only", "integer"],
+)
+def test_the_loops_refuse_arrays_they_cannot_take_and_touch_nothing(make_odd, rng):
+    if _inplace._kernels is None:
+        pytest.skip("the compiled loops are not built here")
+    w = rng.normal(size=40)
+    steps = make_odd(rng.uniform(1.0, 3.0, size=40))
+    before = w.copy()
+    assert _inplace._kernels.soft_threshold(w, steps, 0.1, True) is False
+    np.testing.assert_array_equal(w, before)
+
+
+def test_a_strided_call_gets_numpy_s_numbers(rng):
+    w = rng.normal(size=40)
+    steps = np.repeat(rng.uniform(1.0, 3.0, size=40), 2)[::2]
+    expected = np.sign(w) * np.maximum(np.abs(w) - 0.1 / steps, 0)
+    _inplace.soft_threshold(w, steps, np.empty_like(w), 0.1)
+    np.testing.assert_allclose(w, expected, rtol=1e-14)

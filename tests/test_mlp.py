@@ -1,4 +1,4 @@
-"""The estimators: scikit-learn parity, the SPEC facts, input handling, failure."""
+"""The estimators: scikit-learn parity, the update rules of docs/l1_modes.md, input, failure."""
 
 import io
 import pickle
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
-from sklearn.datasets import load_breast_cancer, make_classification, make_regression
+from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import SelectFromModel
 from sklearn.linear_model import Lasso
@@ -27,18 +27,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 
 MODES = list(L1_MODES)
 STOCHASTIC = ["sgd", "adam"]
-
-
-@pytest.fixture(scope="module")
-def cancer():
-    X, y = load_breast_cancer(return_X_y=True)
-    return StandardScaler().fit_transform(X), y
-
-
-@pytest.fixture(scope="module")
-def regression():
-    X, y = make_regression(n_samples=120, n_features=8, n_informative=3, noise=1.0, random_state=0)
-    return X, y / y.std()
 
 
 def _weights(estimator):
@@ -89,7 +77,7 @@ def test_alpha_zero_reproduces_sklearn_regressor(loss, early_stopping, regressio
         assert ours.validation_scores_ == pytest.approx(theirs.validation_scores_)
 
 
-# -- SPEC section 3's facts, on whole fits ------------------------------------
+# -- the facts docs/l1_modes.md states about the modes, on whole fits ---------
 def test_sgd_without_momentum_gradient_equals_shrink(cancer):
     X, y = cancer
     settings = dict(
@@ -482,8 +470,8 @@ def test_feature_importances_select_exactly_the_features_used(rng):
 
 
 # -- composition ------------------------------------------------------------
-def test_pipeline_in_grid_search_over_alpha(cancer):
-    X, y = load_breast_cancer(return_X_y=True)
+def test_pipeline_in_grid_search_over_alpha(raw_cancer):
+    X, y = raw_cancer
     pipeline = make_pipeline(
         StandardScaler(), L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=30, random_state=0)
     )

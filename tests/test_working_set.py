@@ -168,7 +168,7 @@ def test_auto_uses_a_working_set_on_wide_data_with_exact_zeros_only(monkeypatch)
         calls.append(args[0].layer_sizes[0])
         return original(*args, **kwargs)
 
-    monkeypatch.setattr("sklearn_l1mlp._mlp.train_with_working_set", spy)
+    monkeypatch.setattr("sklearn_l1mlp._base.train_with_working_set", spy)
     X, y = _wide_task(n_samples=60, n_features=120)
     L1MLPRegressor(max_iter=5, random_state=0).fit(X, y)
     L1MLPRegressor(max_iter=5, random_state=0).fit(X[:, :50], y)  # narrow

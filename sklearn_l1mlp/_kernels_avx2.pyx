@@ -1,0 +1,5 @@
+# cython: boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# cython: language_level=3
+"""The per-weight loops (``_kernels_loops.pxi``), built with AVX2 and FMA."""
+
+include "_kernels_loops.pxi"
