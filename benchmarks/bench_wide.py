@@ -93,7 +93,7 @@ def _fit_contestant(contestant, X_train, y_train):
     """Fit one contestant; returns (model, columns kept)."""
     if contestant.startswith("ours"):
         from sklearn_l1mlp import L1MLPClassifier, L1MLPClassifierCV
-        from sklearn_l1mlp._cv import DEFAULT_TEMPLATE
+        from sklearn_l1mlp._cv_prepare import DEFAULT_TEMPLATE
 
         estimator, screen = None, "auto"
         if contestant != "ours":

@@ -92,66 +92,15 @@ class BaseL1MLP(BaseEstimator, ABC):
         "working_set": ["boolean", StrOptions({"auto"})],
     }
 
-    @abstractmethod
-    def __init__(
-        self,
-        hidden_layer_sizes,
-        activation,
-        solver,
-        alpha,
-        batch_size,
-        learning_rate,
-        learning_rate_init,
-        power_t,
-        max_iter,
-        shuffle,
-        random_state,
-        tol,
-        verbose,
-        warm_start,
-        momentum,
-        nesterovs_momentum,
-        early_stopping,
-        validation_fraction,
-        beta_1,
-        beta_2,
-        epsilon,
-        n_iter_no_change,
-        max_fun,
-        l1_mode,
-        penalize_bias,
-        feature_alpha,
-        penalty_factors,
-        working_set,
-    ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.l1_mode = l1_mode
-        self.penalize_bias = penalize_bias
-        self.feature_alpha = feature_alpha
-        self.penalty_factors = penalty_factors
-        self.working_set = working_set
+    def _store_parameters(self, arguments):
+        """Store the constructor's ``arguments`` (``locals()``) as attributes, and nothing else.
+
+        scikit-learn's convention: ``__init__`` only stores its parameters,
+        each under its own name. Each subclass spells out its signature (for
+        ``get_params``) and hands its arguments here.
+        """
+        for name in self._get_param_names():
+            setattr(self, name, arguments[name])
 
     # -- what the subclasses define ---------------------------------------
     @abstractmethod

@@ -24,6 +24,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from ._cv import L1MLPClassifierCV, L1MLPRegressorCV
+from ._cv_prepare import DEFAULT_TEMPLATE
 from ._display import L1PathDisplay, sum_by_group
 from ._mlp import L1MLPClassifier, L1MLPRegressor
 from ._penalties import L1_MODES
@@ -92,18 +93,20 @@ def _check_size(y, task, cv, path, target):
 
 
 def _network(args, task):
-    settings = dict(
-        hidden_layer_sizes=tuple(args.hidden),
-        l1_mode=args.mode,
+    # Options left out keep the CV estimators' network (DEFAULT_TEMPLATE).
+    given = dict(
+        hidden_layer_sizes=None if args.hidden is None else tuple(args.hidden),
         learning_rate_init=args.learning_rate,
         max_iter=args.max_iter,
-        random_state=args.seed,
     )
+    settings = dict(l1_mode=args.mode, random_state=args.seed)
     if not args.cv:
         if args.plot:
             raise DataFileError("--plot draws the cross-validated path: add --cv")
         network_class = L1MLPRegressor if task == "regression" else L1MLPClassifier
-        return network_class(alpha=args.alpha, **settings)
+        defaults = {name: DEFAULT_TEMPLATE[name] for name in given}
+        given = {name: defaults[name] if value is None else value for name, value in given.items()}
+        return network_class(alpha=args.alpha, **given, **settings)
     if not L1_MODES[args.mode].exact_zeros:
         choices = " or ".join(m for m, mode in L1_MODES.items() if mode.exact_zeros)
         raise DataFileError(
@@ -112,7 +115,7 @@ def _network(args, task):
         )
     # The CV estimators' tuned network, with the settings given here.
     cv_class = L1MLPRegressorCV if task == "regression" else L1MLPClassifierCV
-    return cv_class(cv=5, n_jobs=args.n_jobs, verbose=0 if args.quiet else 1, **settings)
+    return cv_class(cv=5, n_jobs=args.n_jobs, verbose=0 if args.quiet else 1, **given, **settings)
 
 
 def _column_importances(pipeline):
@@ -270,6 +273,16 @@ def predict_command(args):
     return predictions
 
 
+_FIT_DESCRIPTION = (
+    "Train an L1 network on a CSV file and report the columns it uses. "
+    "Empty cells are imputed, dates become numbers, row IDs are set aside."
+)
+_PREDICT_DESCRIPTION = (
+    "Predict a CSV file with a model written by 'fit --save'; score it when the file "
+    "has the target column."
+)
+
+
 def add_commands(subparsers, parents=()):
     """Add ``fit`` and ``predict`` to an argparse subparsers object.
 
@@ -283,8 +296,7 @@ def add_commands(subparsers, parents=()):
         "fit",
         parents=list(parents),
         help="train on a CSV file and report the columns used",
-        description="Train an L1 network on a CSV file and report the columns it uses. "
-        "Empty cells are imputed, dates become numbers, row IDs are set aside.",
+        description=_FIT_DESCRIPTION,
     )
     fit.add_argument("data", help="CSV file with a header row")
     fit.add_argument("--target", required=True, help="the column to predict")
@@ -303,11 +315,17 @@ def add_commands(subparsers, parents=()):
     fit.add_argument(
         "--mode", default="proximal", choices=list(L1_MODES), help="l1_mode (default proximal)"
     )
+    template = DEFAULT_TEMPLATE
     fit.add_argument(
-        "--hidden", type=int, nargs="*", default=[32], help="hidden layer sizes (default 32)"
+        "--hidden",
+        type=int,
+        nargs="*",
+        help=f"hidden layer sizes (default {' '.join(map(str, template['hidden_layer_sizes']))})",
     )
-    fit.add_argument("--learning-rate", type=float, default=0.01, help="default 0.01")
-    fit.add_argument("--max-iter", type=int, default=300, help="default 300")
+    fit.add_argument(
+        "--learning-rate", type=float, help=f"default {template['learning_rate_init']}"
+    )
+    fit.add_argument("--max-iter", type=int, help=f"default {template['max_iter']}")
     fit.add_argument("--seed", type=int, default=0)
     fit.add_argument("--n-jobs", type=int, default=None, help="parallel jobs for --cv")
     fit.add_argument(
@@ -320,12 +338,9 @@ def add_commands(subparsers, parents=()):
     fit.set_defaults(command=fit_command)
 
     predict = subparsers.add_parser(
-        "predict",
-        parents=list(parents),
-        help="predict a CSV file with a saved model",
-        description="Predict a CSV file with a model written by 'fit --save'; score it "
-        "when the file has the target column.",
+        "predict", parents=list(parents), help="predict a CSV file with a saved model"
     )
+    predict.description = _PREDICT_DESCRIPTION
     predict.add_argument("model", help="a file written by fit --save")
     predict.add_argument("data", help="CSV file with the same columns")
     predict.add_argument("--output", help="write the rows with a prediction column here")

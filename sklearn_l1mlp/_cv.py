@@ -46,21 +46,29 @@ from sklearn.base import (
 )
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.model_selection import check_cv
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._cv_choice import choose_point, cv_results, first_to_enter, without_saturated
 from ._cv_docs import cv_docstring
+from ._cv_prepare import (
+    TEMPLATE_SETTINGS,
+    adaptive_factors,
+    first_fit_alpha,
+    is_adaptive,
+    make_template,
+    screened_columns,
+)
 from ._mlp import L1MLPClassifier, L1MLPRegressor
 from ._path import (
     alpha_max,
+    check_alphas,
     fit_quietly,
     l1_path,
     penalty_direction,
     warm_alpha_max,
 )
-from ._penalties import L1_MODES, adaptive_penalty_factors
+from ._penalties import L1_MODES
 from ._progress import FoldProgress
 from ._scaling import (
     ColumnScaling,
@@ -69,7 +77,6 @@ from ._scaling import (
     fold_into_last_layer,
     target_scaling,
 )
-from ._screening import marginal_association
 from ._validation import (
     RegistryNames,
     check_sample_weight,
@@ -77,30 +84,6 @@ from ._validation import (
     take_rows,
     transactional,
 )
-
-#: The per-weight strength of the adaptive first fit, as a share of the
-#: smallest per-weight alpha at which a fresh fit uses no feature. A feature
-#: the first fit drops pays a factor 1e6 along the whole path, so this fit
-#: must be dense enough to keep weak nonlinear features: at 0.1 it lost
-#: Friedman1's (x2 - 0.5)**2 in 4 of 5 seeds, at 0.03 in none.
-_INITIAL_ALPHA_SHARE = 0.03
-#: ``screen="auto"`` keeps this many columns per training row. By outer CV
-#: on ALL/AML (72 x 7129), one per row scored 0.943, about four per row
-#: 0.957 and no screening 0.971 (one row is 0.014), the screened fits in
-#: about half the time.
-_SCREEN_PER_ROW = 5
-
-
-#: The network the CV estimators tune when no ``estimator`` is given. Its
-#: penalty is per weight only: on the wide gene sets of the real-data
-#: benchmark the row penalty (``feature_alpha``) kept a handful of genes and
-#: lost 0.06 (colon) and 0.06 (ALL/AML) held-out accuracy against it, and
-#: elsewhere the two scored alike (see docs/feature_selection.md).
-DEFAULT_TEMPLATE = dict(
-    hidden_layer_sizes=(32,), alpha=1.0, feature_alpha=0.0, learning_rate_init=0.01, max_iter=500
-)
-#: The template's settings the CV estimators take directly (None: keep the template's).
-_TEMPLATE_SETTINGS = ("hidden_layer_sizes", "l1_mode", "learning_rate_init", "max_iter")
 
 
 def _makes_exact_zeros(mode_class):
@@ -188,75 +171,26 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
     # -- the procedure ------------------------------------------------------
     def _template(self):
         """The network to tune: ``estimator`` (or the default) with the settings given here."""
-        if self.estimator is None:
-            template = self._estimator_class(**DEFAULT_TEMPLATE)
-        elif not isinstance(self.estimator, self._estimator_class):
-            raise TypeError(
-                f"{type(self).__name__} needs an {self._estimator_class.__name__} as "
-                f"estimator, got {type(self.estimator).__name__}."
-            )
-        else:
-            template = clone(self.estimator)
-        settings = {name: getattr(self, name) for name in _TEMPLATE_SETTINGS}
-        template.set_params(
-            **{name: value for name, value in settings.items() if value is not None}
+        settings = {name: getattr(self, name) for name in TEMPLATE_SETTINGS}
+        return make_template(
+            self.estimator, self._estimator_class, settings, self.random_state, type(self).__name__
         )
-        if self.random_state is not None:
-            # One seed for every fit, so the folds' networks start alike and
-            # the whole fit repeats whatever numpy's global state.
-            seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-            template.set_params(random_state=seed)
-        return template
-
-    def _initial_alpha(self, template, X, y, sample_weight):
-        """The adaptive first fit's per-weight alpha (a share of its alpha_max when not given)."""
-        if self.initial_alpha is not None:
-            return float(self.initial_alpha)
-        per_weight = clone(template).set_params(feature_alpha=0.0, alpha=1.0)
-        return _INITIAL_ALPHA_SHARE * alpha_max(per_weight, X, y, sample_weight=sample_weight)
 
     def _is_adaptive(self, n_samples, n_features):
-        """Whether the path is adaptive: ``adaptive``, where "auto" means at most 5 columns a row.
+        """Whether the path is adaptive (``adaptive``; see ``is_adaptive`` for "auto")."""
+        return is_adaptive(self.adaptive, n_samples, n_features)
 
-        The adaptive lasso's factors are only as good as the first fit they
-        come from (Zou, 2006, asks a consistent one). With many more columns
-        than rows (50 rows, 2,000 genes) a network separates the training
-        rows with any few of them, so the first fit's importances are noise,
-        and every column it leaves out is shut out of the path for good.
-        The bound is the one above which ``screen="auto"`` screens: the
-        factors serve where every column goes on to the path.
-        """
-        if self.adaptive == "auto":
-            return n_features <= _SCREEN_PER_ROW * n_samples
-        return bool(self.adaptive)
+    def _initial_alpha(self, template, X, y, sample_weight):
+        return first_fit_alpha(template, X, y, sample_weight, self.initial_alpha)
 
     def _screened(self, X, y, sample_weight):
-        """The columns of ``X`` the path sees: the ``screen`` most associated with ``y``."""
-        if self.screen is None:
-            return np.arange(X.shape[1])
-        limit = _SCREEN_PER_ROW * X.shape[0] if self.screen == "auto" else self.screen
-        if limit >= X.shape[1]:
-            return np.arange(X.shape[1])
-        association = marginal_association(
-            X, y, classification=isinstance(self, ClassifierMixin), sample_weight=sample_weight
-        )
-        return association.strongest(limit)
+        classification = isinstance(self, ClassifierMixin)
+        return screened_columns(self.screen, X, y, sample_weight, classification=classification)
 
-    def _factors(self, template, initial_alpha, X, y, sample_weight):
-        """The adaptive penalty factors from a first fit on ``X, y`` (None if not adaptive)."""
-        if initial_alpha is None:
+    def _factors(self, template, first_alpha, X, y, sample_weight):
+        if first_alpha is None:
             return None
-        first = clone(template).set_params(
-            alpha=initial_alpha, feature_alpha=0.0, penalty_factors=None, warm_start=False
-        )
-        fit_quietly(first, X, y, sample_weight)
-        importances = first.feature_importances_
-        if not importances.any():
-            raise ValueError(
-                f"The adaptive first fit (alpha={initial_alpha:.3g}) uses no feature; "
-                "pass a smaller initial_alpha."
-            )
-        return adaptive_penalty_factors(importances, self.adaptive_power)
+        return adaptive_factors(template, first_alpha, X, y, sample_weight, self.adaptive_power)
 
     def _score_fold(self, template, initial_alpha, grid, X, y, sample_weight, folds, fold):
         """Fold scores, features used and importances along the path, largest alpha first.
@@ -368,9 +302,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             grid = np.concatenate([top * step ** np.arange(n_above, 0, -1), grid])
 
         else:
-            grid = np.sort(np.asarray(self.alphas, dtype=float))[::-1]
-            if grid.ndim != 1 or grid.size == 0 or np.any(grid < 0):
-                raise ValueError("alphas must be a non-empty 1-D list of values >= 0.")
+            grid = check_alphas(self.alphas)
 
         if self.verbose:
             print(

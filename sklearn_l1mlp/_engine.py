@@ -14,6 +14,7 @@ evaluated per mini-batch (its weighted mean data term, the whole penalty).
 
 import copy
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.optimize
@@ -380,15 +381,15 @@ def lost_to_rounding(state, params, work=None):
 _SCIPY_DEFAULT_FTOL = 2.220446049250313e-09
 
 
+@dataclass
 class LbfgsResult:
     """What a call to ``train_lbfgs`` did: ``params``, ``loss``, ``n_iter``, ``converged``."""
 
-    def __init__(self, params, loss, n_iter, converged, message):
-        self.params = params
-        self.loss = loss
-        self.n_iter = n_iter
-        self.converged = converged
-        self.message = message
+    params: np.ndarray
+    loss: float
+    n_iter: int
+    converged: bool
+    message: str
 
 
 @_quiet_overflow

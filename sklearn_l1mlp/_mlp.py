@@ -82,36 +82,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         penalty_factors=None,
         working_set="auto",
     ):
-        super().__init__(
-            hidden_layer_sizes=hidden_layer_sizes,
-            activation=activation,
-            solver=solver,
-            alpha=alpha,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            learning_rate_init=learning_rate_init,
-            power_t=power_t,
-            max_iter=max_iter,
-            shuffle=shuffle,
-            random_state=random_state,
-            tol=tol,
-            verbose=verbose,
-            warm_start=warm_start,
-            momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            n_iter_no_change=n_iter_no_change,
-            max_fun=max_fun,
-            l1_mode=l1_mode,
-            penalize_bias=penalize_bias,
-            feature_alpha=feature_alpha,
-            penalty_factors=penalty_factors,
-            working_set=working_set,
-        )
+        self._store_parameters(locals())
 
     def _validate_input(self, X, y, incremental, reset):
         X, y = validate_data(
@@ -337,37 +308,7 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         penalty_factors=None,
         working_set="auto",
     ):
-        self.loss = loss
-        super().__init__(
-            hidden_layer_sizes=hidden_layer_sizes,
-            activation=activation,
-            solver=solver,
-            alpha=alpha,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            learning_rate_init=learning_rate_init,
-            power_t=power_t,
-            max_iter=max_iter,
-            shuffle=shuffle,
-            random_state=random_state,
-            tol=tol,
-            verbose=verbose,
-            warm_start=warm_start,
-            momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            n_iter_no_change=n_iter_no_change,
-            max_fun=max_fun,
-            l1_mode=l1_mode,
-            penalize_bias=penalize_bias,
-            feature_alpha=feature_alpha,
-            penalty_factors=penalty_factors,
-            working_set=working_set,
-        )
+        self._store_parameters(locals())
 
     def _validate_input(self, X, y, incremental, reset):
         X, y = validate_data(

@@ -36,15 +36,24 @@ class Optimizer:
 
     _per_parameter = ()
 
+    #: The scikit-learn MLP settings this optimizer takes, each mapped to its
+    #: constructor's name for it.
+    settings_names = {}
+
     @classmethod
     def from_settings(cls, n_params, dtype, **settings):
         """The optimizer for ``n_params`` parameters from scikit-learn's MLP settings.
 
-        ``settings`` holds every MLP hyperparameter by its scikit-learn name
-        (``learning_rate_init``, ``momentum``, ``beta_1``, ...); each
-        optimizer takes the ones it uses.
+        ``settings`` holds MLP hyperparameters by their scikit-learn names
+        (``learning_rate_init``, ``momentum``, ``beta_1``, ...); each optimizer
+        takes those in its ``settings_names`` and leaves the others.
         """
-        raise NotImplementedError
+        taken = {
+            name: settings[sklearn_name]
+            for sklearn_name, name in cls.settings_names.items()
+            if sklearn_name in settings
+        }
+        return cls(n_params, dtype, **taken)
 
     def step_sizes(self, n, work=None):
         """The ``StepSizes`` of the last step for the first ``n`` parameters, recomputed.
@@ -108,7 +117,7 @@ class SGD(Optimizer):
         self,
         n_params,
         dtype,
-        learning_rate_init=0.1,
+        learning_rate_init=0.001,
         schedule="constant",
         momentum=0.9,
         nesterov=True,
@@ -122,28 +131,13 @@ class SGD(Optimizer):
         self.power_t = float(power_t)
         self.velocity = np.zeros(n_params, dtype=dtype)
 
-    @classmethod
-    def from_settings(
-        cls,
-        n_params,
-        dtype,
-        *,
-        learning_rate_init=0.001,
-        learning_rate="constant",
-        momentum=0.9,
-        nesterovs_momentum=True,
-        power_t=0.5,
-        **_,
-    ):
-        return cls(
-            n_params,
-            dtype,
-            learning_rate_init,
-            learning_rate,
-            momentum,
-            nesterovs_momentum,
-            power_t,
-        )
+    settings_names = {
+        "learning_rate_init": "learning_rate_init",
+        "learning_rate": "schedule",
+        "momentum": "momentum",
+        "nesterovs_momentum": "nesterov",
+        "power_t": "power_t",
+    }
 
     _per_parameter = ("velocity",)
 
@@ -228,19 +222,7 @@ class Adam(Optimizer):
         self.first_moment = np.zeros(n_params, dtype=dtype)
         self.second_moment = np.zeros(n_params, dtype=dtype)
 
-    @classmethod
-    def from_settings(
-        cls,
-        n_params,
-        dtype,
-        *,
-        learning_rate_init=0.001,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        **_,
-    ):
-        return cls(n_params, dtype, learning_rate_init, beta_1, beta_2, epsilon)
+    settings_names = {name: name for name in ("learning_rate_init", "beta_1", "beta_2", "epsilon")}
 
     _per_parameter = ("first_moment", "second_moment")
 

@@ -103,6 +103,20 @@ def _set_penalty(estimator, value, direction):
     return estimator.set_params(alpha=value * direction[0], feature_alpha=value * direction[1])
 
 
+def check_alphas(alphas):
+    """``alphas`` as a 1-D float array, largest first.
+
+    Raises
+    ------
+    ValueError
+        If ``alphas`` is empty, not 1-D, not finite or has a negative value.
+    """
+    values = check_array(alphas, ensure_2d=False, input_name="alphas")
+    if values.ndim != 1 or values.size == 0 or np.any(values < 0):
+        raise ValueError("alphas must be a non-empty 1-D list of values >= 0.")
+    return np.sort(values)[::-1]
+
+
 def fit_quietly(estimator, X, y, sample_weight):
     """``estimator.fit(X, y, sample_weight=...)`` without ConvergenceWarnings.
 
@@ -294,9 +308,7 @@ def l1_path(
     if automatic:
         top = alpha_max(estimator, X, y, sample_weight=sample_weight)
         alphas = top * np.geomspace(1.0, alpha_min_ratio, n_alphas)
-    alphas = np.sort(check_array(alphas, ensure_2d=False, input_name="alphas"))[::-1]
-    if np.any(alphas < 0):
-        raise ValueError("alphas must be >= 0.")
+    alphas = check_alphas(alphas)
     model = clone(estimator).set_params(warm_start=True)
 
     def fit_point(value):

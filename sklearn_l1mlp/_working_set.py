@@ -196,21 +196,18 @@ def train_with_working_set(
     sample_weight=None,
     *,
     max_iter,
-    batch_size,
-    shuffle,
-    rng,
-    tol,
-    n_iter_no_change,
     validation_score=None,
     keep_last_epoch_on_interrupt=False,
-    verbose=False,
+    **round_settings,
 ):
     """``train_stochastic`` in rounds on working sets of ``W1``'s rows (module docstring).
 
     Takes and returns what ``train_stochastic`` does (``params`` and
-    ``state`` are changed in place), for a full ``fit`` (not ``partial_fit``).
-    The epochs, their order of rows and the stopping rule are the same; the
-    zero rows outside the working set simply cost nothing.
+    ``state`` are changed in place), for a full ``fit`` (not ``partial_fit``);
+    ``round_settings`` are its other keywords (``batch_size``, ``shuffle``,
+    ``rng``, ``tol``, ``n_iter_no_change``, ``verbose``), given to every
+    round. The epochs, their order of rows and the stopping rule are the
+    same; the zero rows outside the working set simply cost nothing.
     """
     n_features = network.layer_sizes[0]
     X_columns = X.tocsc() if sp.issparse(X) else X
@@ -225,13 +222,8 @@ def train_with_working_set(
     while n_iter < max_iter:
         round_epochs = min(length, max_iter - n_iter)
         settings = dict(
+            round_settings,
             max_iter=round_epochs,
-            batch_size=batch_size,
-            shuffle=shuffle,
-            rng=rng,
-            tol=tol,
-            n_iter_no_change=n_iter_no_change,
-            verbose=verbose,
             epoch_offset=n_iter,
             measure_rounding=False,
             # After the first round an interruption returns the last round's end.

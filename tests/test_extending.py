@@ -17,12 +17,10 @@ from sklearn_l1mlp._step_sizes import StepSizes
 class PlainGradientDescent(Optimizer):
     """``w <- w - eta * g``: sgd without momentum, written from scratch."""
 
-    def __init__(self, n_params, dtype, learning_rate_init):
-        self.learning_rate_init = float(learning_rate_init)
+    settings_names = {"learning_rate_init": "learning_rate_init"}
 
-    @classmethod
-    def from_settings(cls, n_params, dtype, *, learning_rate_init=0.001, **_):
-        return cls(n_params, dtype, learning_rate_init)
+    def __init__(self, n_params, dtype, learning_rate_init=0.001):
+        self.learning_rate_init = float(learning_rate_init)
 
     @property
     def rate(self):

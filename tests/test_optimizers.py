@@ -125,3 +125,24 @@ def test_restrict_and_merge_hand_back_a_part_of_the_state(solver, rng):
         after = getattr(optimizer, name)
         np.testing.assert_array_equal(after[[0, 2, 3, 5]], value[[0, 2, 3, 5]])
         assert not np.array_equal(after[index], value[index])
+
+
+def test_make_optimizer_takes_scikit_learn_s_names_and_defaults():
+    from sklearn.neural_network import MLPClassifier
+
+    sgd = make_optimizer(
+        "sgd",
+        3,
+        np.float64,
+        learning_rate="invscaling",
+        nesterovs_momentum=False,
+        momentum=0.5,
+        learning_rate_init=0.2,
+        beta_1=0.1,  # Adam's: sgd leaves it
+    )
+    assert (sgd.schedule, sgd.nesterov, sgd.momentum, sgd.rate) == ("invscaling", False, 0.5, 0.2)
+    defaults = MLPClassifier().get_params()
+    for solver in OPTIMIZERS:
+        optimizer = make_optimizer(solver, 3, np.float64)
+        for sklearn_name, name in optimizer.settings_names.items():
+            assert getattr(optimizer, name) == defaults[sklearn_name], (solver, sklearn_name)

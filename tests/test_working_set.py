@@ -6,7 +6,7 @@ import scipy.sparse as sp
 
 import sklearn_l1mlp._working_set as working_set
 from sklearn_l1mlp import L1MLPClassifier, L1MLPRegressor, L1MLPRegressorCV, objective
-from sklearn_l1mlp._cv import DEFAULT_TEMPLATE
+from sklearn_l1mlp._cv_prepare import DEFAULT_TEMPLATE
 from sklearn_l1mlp._network import Network
 from sklearn_l1mlp._optimizers import make_optimizer
 from sklearn_l1mlp._penalties import make_penalty
