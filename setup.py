@@ -4,7 +4,7 @@
 x86-64 with GCC or Clang, ``_kernels_avx2`` for CPUs with AVX2 and FMA
 (``_inplace`` imports the one the CPU runs). Both are optional: where they do
 not compile, the install goes on and the package runs the same steps in
-NumPy (1.2-1.3x slower per epoch), saying so with one warning at the first
+NumPy (slower per epoch), saying so with one warning at the first
 fit; ``sklearn_l1mlp.show_versions()`` tells which path is in use.
 """
 

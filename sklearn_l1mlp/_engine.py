@@ -188,8 +188,9 @@ def _batch_penalized_step(network, params, grad, work, state, X_batch, Y_batch, 
     objective = data_value + penalty.value(weights)
     # Free memory for the hooks: the step's buffer until the step, the spent
     # gradient after it.
-    penalty.before_step(weights, optimizer.rate, work[:n_penalized])
-    penalty.on_gradient(weight_grad, weights, work[:n_penalized])
+    weight_work = work[:n_penalized]
+    penalty.before_step(weights, optimizer.rate, weight_work)
+    penalty.on_gradient(weight_grad, weights, weight_work)
     steps = optimizer.step(params, grad, work)
     penalty.after_step(weights, steps.head(n_penalized), weight_grad)
     return objective

@@ -84,9 +84,10 @@ def warn_if_numpy_only():
     _warned = True
     warnings.warn(
         f"sklearn_l1mlp's compiled loops {_WHY_NOT}: training runs in NumPy, "
-        "1.2-1.3x slower per epoch. Reinstall with a C compiler present "
-        "(pip install --force-reinstall --no-deps sklearn_l1mlp) to build them; "
-        "sklearn_l1mlp.show_versions() tells which path is in use."
+        "slower per epoch (the README's Speed section measures by how much). "
+        "Reinstall with a C compiler present (pip install --force-reinstall --no-deps "
+        "sklearn_l1mlp) to build them; sklearn_l1mlp.show_versions() tells which path "
+        "is in use."
     )
 
 

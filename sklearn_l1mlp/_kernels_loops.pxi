@@ -158,9 +158,9 @@ def soft_threshold(w, steps, double numerator, bint divide):
 
 # ---- the clipped cumulative penalty ----------------------------------------
 
-cdef inline floating _clipped(floating* w, floating* received, Py_ssize_t i,
-                              floating u) noexcept nogil:
-    # One weight's step, given its total u; returns nothing but updates w and q.
+cdef inline void _clipped(floating* w, floating* received, Py_ssize_t i,
+                          floating u) noexcept nogil:
+    # One weight's step, given its total u: updates w[i] and its account q[i].
     cdef floating wi = w[i], qi = received[i]
     cdef floating magnitude = _fabs(wi)
     cdef floating c = u + _copysign(<floating>1, wi) * qi
@@ -170,7 +170,6 @@ cdef inline floating _clipped(floating* w, floating* received, Py_ssize_t i,
     cdef floating updated = _copysign(rest if rest != rest else capped, wi)
     received[i] = (qi - wi) + updated
     w[i] = updated
-    return updated
 
 
 cdef void _cumulative(floating* w, floating* total, bint shared, floating* received,

@@ -29,8 +29,9 @@ class Optimizer:
     """Base class: the per-parameter state and how a working set borrows it.
 
     A subclass sets ``_per_parameter`` to the names of its arrays with one
-    entry per parameter (the rest of its state is scalars) and defines
-    ``from_settings``, ``rate``, ``step``, ``step_sizes``, ``end_epoch`` and
+    entry per parameter (the rest of its state is scalars) and
+    ``settings_names`` to the scikit-learn settings its constructor takes,
+    and defines ``rate``, ``step``, ``step_sizes``, ``end_epoch`` and
     ``on_plateau``.
     """
 
@@ -252,7 +253,9 @@ class Adam(Optimizer):
         """
         self.t += 1
         work = np.empty_like(params) if work is None else work
-        bias_correction = math.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
+        # One square root serves the step and the step sizes it returns.
+        root = math.sqrt(1 - self.beta_2**self.t)
+        bias_correction = root / (1 - self.beta_1**self.t)
         adam_update(
             params,
             grad,
@@ -264,7 +267,7 @@ class Adam(Optimizer):
             self.epsilon,
             self.learning_rate_init * bias_correction,
         )
-        return StepSizes(self.learning_rate_init, self._numerator(), denominators=work)
+        return StepSizes(self.learning_rate_init, self.learning_rate_init * root, denominators=work)
 
     def step_sizes(self, n, work=None):
         """The last step's ``s_i`` for the first ``n`` parameters, denominators in ``work``."""

@@ -162,7 +162,7 @@ class L1Penalty:
         if denominators is not None:
             tau = np.divide(numerator, denominators, out=denominators)
         elif as_array or self.penalty_factors is not None:
-            tau = np.empty_like(w) if steps.spare is None else steps.spare
+            tau = steps.spare_or_new(w)
             tau.fill(numerator)
         else:
             tau = numerator
@@ -314,7 +314,7 @@ class ShrinkL1(L1Penalty):
         return self._share_below_resolution(w, steps.rate * self.alpha)
 
     def before_step(self, w, rate, work=None):
-        eta = rate
+        eta = rate  # the schedule's learning rate (sgd), learning_rate_init (adam)
         group_shrink = (
             eta * self._row_alphas() * self._row_directions(self._rows(w))
             if self.feature_alpha
@@ -416,10 +416,7 @@ class CumulativeL1(L1Penalty):
             # The rule above in one form (see cumulative_clip), u += tau
             # included where tau is numerator / d; the spent gradient and
             # the step's buffer are its work buffers.
-            if numerator is not None:
-                spare = tau
-            else:
-                spare = np.empty_like(w) if steps.spare is None else steps.spare
+            spare = tau if numerator is not None else steps.spare_or_new(w)
             cumulative_clip(
                 w,
                 self.total,

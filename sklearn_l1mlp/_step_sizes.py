@@ -46,6 +46,10 @@ class StepSizes:
         self.denominators = denominators
         self.spare = spare
 
+    def spare_or_new(self, like):
+        """``spare``, or a new array like ``like`` where the step left none free."""
+        return np.empty_like(like) if self.spare is None else self.spare
+
     def head(self, n):
         """The step sizes of the first ``n`` parameters (views, no copy)."""
         return StepSizes(
