@@ -305,10 +305,13 @@ def train_stochastic(
                 rng.shuffle(order)
             accumulated = 0.0
             for start in range(0, n_samples, batch_size):
+                # One batch of every row needs no gather: its gradient is a
+                # sum over the rows, which their order changes only in
+                # rounding (the shuffle still draws, so later draws agree).
                 # Fancy indexing measured faster than np.take into a buffer.
                 rows = (
                     order[start : start + batch_size]
-                    if shuffle
+                    if shuffle and batch_size < n_samples
                     else slice(start, start + batch_size)
                 )
                 sw_batch = None if sample_weight is None else sample_weight[rows]

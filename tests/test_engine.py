@@ -75,6 +75,35 @@ def test_one_epoch_calls_carry_the_state_like_one_longer_call(rng):
     assert state_apart.n_samples_seen == 3 * len(X)
 
 
+def test_one_batch_of_every_row_is_not_gathered_in_shuffled_order(rng):
+    # The gradient of a batch is a sum over its rows, so gathering them in a
+    # new order each epoch would change only the rounding, at the cost of a
+    # copy of X per epoch (what every fit on at most 200 rows would pay).
+    network, params, X, Y = _problem(rng, n=40)
+    fits = []
+    for shuffle in (True, False):
+        fitted, draws = params.copy(), np.random.RandomState(0)
+        _train(
+            network,
+            fitted,
+            _state(network, "adam"),
+            X,
+            Y,
+            batch_size=40,
+            shuffle=shuffle,
+            rng=draws,
+            max_iter=4,
+        )
+        fits.append((fitted, draws.randint(1 << 30)))
+    (shuffled, next_draw), (in_order, unshuffled_draw) = fits
+    np.testing.assert_array_equal(shuffled, in_order)
+    # The shuffles are still drawn, so whatever draws next sees the same stream.
+    replay, order = np.random.RandomState(0), np.arange(40)
+    for _ in range(4):
+        replay.shuffle(order)
+    assert next_draw == replay.randint(1 << 30) != unshuffled_draw
+
+
 @pytest.mark.parametrize("mode", ["gradient", "shrink", "proximal", "cumulative"])
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
