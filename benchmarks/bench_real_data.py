@@ -27,6 +27,7 @@ scored on the held-out part. Printed: its accuracy per selector, and whether
 ours is within 0.01 of the best.
 
 Run: python benchmarks/bench_real_data.py [DATA_DIR] [--quick] [--only NAME ...] [--tables ab]
+     [--lassonet-limit 300 | --no-lassonet]
 """
 
 import argparse
@@ -275,12 +276,15 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="table (a) on breast cancer only")
     parser.add_argument("--lassonet-limit", type=float, default=300.0, help="seconds")
     parser.add_argument("--tables", default="ab", help="which tables: a, b or ab (default)")
+    parser.add_argument("--no-lassonet", action="store_true", help="leave LassoNet out")
     args = parser.parse_args(argv)
     contestants, selectors = dict(DEFAULTS), dict(SELECTORS)
     try:
         import lassonet  # noqa: F401
     except ImportError:
         print("lassonet is not installed (pip install '.[lassonet]'): skipping it.")
+        args.no_lassonet = True
+    if args.no_lassonet:
         contestants.pop("LassoNetCV")
         selectors.pop("LassoNet")
     data = load_data(

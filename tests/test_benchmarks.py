@@ -109,16 +109,21 @@ def test_wide_benchmark_tasks_and_goals(capsys):
         },
         "synthetic p=10000": {
             "ours": {"seconds": 5.0, "features": [0, 1], "f1": 0.9},
+            "ours, no screen": {"seconds": 4.0, "features": [0, 2]},
             "ours, no working set or screen": {"seconds": 60.0, "features": [0, 2]},
             "L1 logistic CV": {"seconds": 3.0},
         },
     }
+    # A row whose traced (memory) run did not finish prints "-" for its peak.
+    bench["print_task"](
+        "synthetic p=1000",
+        {"ours": {"seconds": 2.0, "kept": 2, "f1": 0.5, "accuracy": 0.75, "peak_mb": None}},
+    )
+    assert capsys.readouterr().out.splitlines()[-1].split()[-1] == "-"
     bench["print_goals"](results, [1000, 10000])
     printed = capsys.readouterr().out
-    assert (
-        "12.0x faster with the working set and screen (goal 10x): met; same features: NOT met"
-        in printed
-    )
+    assert "15.0x faster with the working set alone (goal 10x): met; same features: met" in printed
+    assert "12.0x faster with the working set and screen\n" in printed
     assert "seconds grew 2.5x from p=1000 to p=10000 (sqrt growth: 3.2x): met" in printed
     assert "synthetic p=10000: 0.6x L1 logistic CV's speed (NOT met)" in printed
     assert "LassoNetCV over 60 s; F1 0.50 (NOT met)" in printed
