@@ -46,7 +46,7 @@ import scipy.sparse as sp
 
 #: The engine before issue #12: every column on every path, every epoch.
 OFF = "ours, no working set or screen"
-#: The working set alone: the same problem as ``OFF``, so the same answer.
+#: The working set alone: the same problem as ``OFF``, at the cost of the kept columns.
 NO_SCREEN = "ours, no screen"
 CONTESTANTS = ("ours", NO_SCREEN, OFF, "L1 logistic CV", "LassoNetCV")
 REAL = {"colon": False, "allaml": False, "basehock": True}
