@@ -293,6 +293,10 @@ def train_stochastic(
     grad = np.empty_like(params)
     work = np.empty_like(params)
     order = np.arange(n_samples)
+    # One batch of every row needs no gather: its gradient is a sum over the
+    # rows, which their order changes only in rounding (the shuffle still
+    # draws, so later draws agree).
+    gather = shuffle and batch_size < n_samples
     best_params = params.copy() if validation_score is not None else None
     checkpoint = None
     n_iter = 0
@@ -305,13 +309,10 @@ def train_stochastic(
                 rng.shuffle(order)
             accumulated = 0.0
             for start in range(0, n_samples, batch_size):
-                # One batch of every row needs no gather: its gradient is a
-                # sum over the rows, which their order changes only in
-                # rounding (the shuffle still draws, so later draws agree).
                 # Fancy indexing measured faster than np.take into a buffer.
                 rows = (
                     order[start : start + batch_size]
-                    if shuffle and batch_size < n_samples
+                    if gather
                     else slice(start, start + batch_size)
                 )
                 sw_batch = None if sample_weight is None else sample_weight[rows]
