@@ -64,6 +64,10 @@ def evaluate_objective(network, params, penalty, n_penalized, X, Y, sample_weigh
     return data_value + penalty.value(params[:n_penalized])
 
 
+#: The key under which ``TrainingState.bookkeeping`` keeps the curves' lengths.
+_CURVE_LENGTHS = "curve_lengths"
+
+
 class TrainingState:
     """What stochastic training carries from one call to the next.
 
@@ -112,13 +116,31 @@ class TrainingState:
         return copy.deepcopy(self)
 
     def bookkeeping(self):
-        """A copy of the record (counters, curves, bests), without optimizer or penalty.
+        """The record (counters, bests, the curves' lengths), for ``restore``.
 
-        What the Ctrl-C checkpoint keeps: copying the optimizer's moments too
-        would hold two more copies of the parameters for the whole fit.
+        What the Ctrl-C checkpoint keeps, taken every epoch, so it costs
+        O(1): the curves only grow during a call, so their lengths stand for
+        them (a copy of a warm-started path's whole loss curve each epoch
+        made training quadratic in its length). The optimizer's moments are
+        not kept: that would hold two more copies of the parameters.
         """
-        record = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "penalty")}
-        return copy.deepcopy(record)
+        record = {
+            name: value
+            for name, value in self.__dict__.items()
+            if name not in ("optimizer", "penalty", "loss_curve", "validation_scores")
+        }
+        scores = self.validation_scores
+        record[_CURVE_LENGTHS] = (len(self.loss_curve), None if scores is None else len(scores))
+        return record
+
+    def restore(self, record):
+        """Go back to what ``bookkeeping`` returned, earlier in the same call."""
+        record = dict(record)
+        n_losses, n_scores = record.pop(_CURVE_LENGTHS)
+        del self.loss_curve[n_losses:]
+        if n_scores is not None:
+            del self.validation_scores[n_scores:]
+        self.__dict__.update(record)
 
     def record(self, loss, validation_score, tol):
         """Record an epoch; return True when it improved the best by more than ``tol``.
@@ -364,7 +386,7 @@ def train_stochastic(
         # The weights and the record go back to the last completed epoch; the
         # optimizer's moments and the penalty's account keep the interrupted
         # epoch's steps (a later partial_fit continues from them).
-        state.__dict__.update(saved_record)
+        state.restore(saved_record)
         return StochasticResult(
             best_params if best_params is not None else params, n_iter, False, interrupted=True
         )

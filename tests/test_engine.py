@@ -231,6 +231,28 @@ def test_interrupt_keeps_the_last_completed_epoch_when_asked(rng):
     assert state.loss_curve == reference_state.loss_curve
 
 
+def test_interrupt_after_a_warm_start_keeps_the_earlier_curve(rng):
+    # The checkpoint is taken every epoch, so it keeps the curves' lengths,
+    # not copies: a warm-started path's curve holds every earlier fit's epochs.
+    network, params, X, Y = _problem(rng, n=16)
+    state = _state(network, early_stopping=True)
+    state.loss_curve, state.validation_scores = [9.0, 8.0], [0.1, 0.2]
+    assert not any(isinstance(value, list) for value in state.bookkeeping().values())
+    state.optimizer = _InterruptAtStep(state.optimizer, at_step=6)  # mid third epoch
+    result = _train(
+        network,
+        params,
+        state,
+        X,
+        Y,
+        keep_last_epoch_on_interrupt=True,
+        validation_score=lambda params: 0.5,
+    )
+    assert result.interrupted and result.n_iter == 2
+    assert state.loss_curve[:2] == [9.0, 8.0] and len(state.loss_curve) == 4
+    assert state.validation_scores == [0.1, 0.2, 0.5, 0.5]
+
+
 def test_interrupt_propagates_otherwise(rng):
     network, params, X, Y = _problem(rng, n=16)
     state = _state(network)
