@@ -1,7 +1,11 @@
 """Benchmark scripts run (on tiny sizes), so none rots. Nothing here is timed."""
 
+import json
 import runpy
+import subprocess
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -112,6 +116,7 @@ def test_wide_benchmark_tasks_and_goals(capsys):
             "ours, no screen": {"seconds": 4.0, "features": [0, 2]},
             "ours, no working set or screen": {"seconds": 60.0, "features": [0, 2]},
             "L1 logistic CV": {"seconds": 3.0},
+            "LassoNetCV": {"skipped": "over 80 s", "fit_over": 75.0},
         },
     }
     # A row whose traced (memory) run did not finish prints "-" for its peak.
@@ -127,3 +132,20 @@ def test_wide_benchmark_tasks_and_goals(capsys):
     assert "seconds grew 2.5x from p=1000 to p=10000 (sqrt growth: 3.2x): met" in printed
     assert "synthetic p=10000: 0.6x L1 logistic CV's speed (NOT met)" in printed
     assert "LassoNetCV over 60 s; F1 0.50 (NOT met)" in printed
+    # Stopped, LassoNet's fit ran 75 s against our 5 s: at least 15x slower.
+    assert "LassoNetCV over 80 s, stopped: at least 15.0x slower (met)" in printed
+
+
+def test_wide_benchmark_child_stopped_at_its_limit_reports_how_long_it_fit(monkeypatch):
+    bench = runpy.run_path(str(BENCHMARKS / "bench_wide.py"))
+
+    def stopped_after_setup(command, **kwargs):
+        # The child announced its fit 3 s after launch, then ran into the limit.
+        announced = json.dumps({"fit_started": time.time() + 3.0}) + "\n"
+        raise subprocess.TimeoutExpired(command, kwargs["timeout"], output=announced)
+
+    fake = SimpleNamespace(run=stopped_after_setup, TimeoutExpired=subprocess.TimeoutExpired)
+    monkeypatch.setitem(bench["run"].__globals__, "subprocess", fake)
+    result = bench["run"]("synthetic p=50", "LassoNetCV", None, 40.0)
+    assert result["skipped"] == "over 40 s"
+    assert result["fit_over"] == pytest.approx(37.0, abs=0.5)
