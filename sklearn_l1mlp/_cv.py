@@ -8,7 +8,9 @@ set (and once on all the data, to place the grid):
    standard deviation 1 on the training rows, so that no column's units
    decide its penalty; constant columns are set aside.
    **Screening** (``screen``): on wide data only the columns most associated
-   with the target, one at a time, go on to the path.
+   with the target, one at a time, go on to the path; by default the CV
+   tries two sizes of screen, steps 1-3 once for each, and keeps the one
+   whose chosen point scores best.
 1. **Adaptive factors** (``adaptive=True``): a first fit with the per-weight
    penalty ``initial_alpha`` ranks the features by importance ``m_j``; each
    feature's penalty is then scaled by ``c_j = (max m / m_j) ** adaptive_power``
@@ -33,6 +35,7 @@ weights.
 """
 
 from numbers import Integral, Real
+from types import SimpleNamespace
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -57,6 +60,7 @@ from ._cv_prepare import (
     first_fit_alpha,
     is_adaptive,
     make_template,
+    screen_candidates,
     screened_columns,
 )
 from ._mlp import L1MLPClassifier, L1MLPRegressor
@@ -112,7 +116,11 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         "score_tolerance": [Interval(Real, 0, None, closed="left")],
         "relax": [Interval(Real, 0, None, closed="left")],
         "adaptive": ["boolean", StrOptions({"auto"})],
-        "screen": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
+        "screen": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto", "rows", "sis"}),
+            None,
+        ],
         "adaptive_power": [Interval(Real, 0, None, closed="neither")],
         "initial_alpha": [Interval(Real, 0, None, closed="neither"), None],
         "verbose": ["verbose"],
@@ -183,16 +191,16 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
     def _initial_alpha(self, template, X, y, sample_weight):
         return first_fit_alpha(template, X, y, sample_weight, self.initial_alpha)
 
-    def _screened(self, X, y, sample_weight):
+    def _screened(self, screen, X, y, sample_weight):
         classification = isinstance(self, ClassifierMixin)
-        return screened_columns(self.screen, X, y, sample_weight, classification=classification)
+        return screened_columns(screen, X, y, sample_weight, classification=classification)
 
     def _factors(self, template, first_alpha, X, y, sample_weight):
         if first_alpha is None:
             return None
         return adaptive_factors(template, first_alpha, X, y, sample_weight, self.adaptive_power)
 
-    def _score_fold(self, template, initial_alpha, grid, X, y, sample_weight, folds, fold):
+    def _score_fold(self, template, initial_alpha, screen, grid, X, y, sample_weight, folds, fold):
         """Fold scores, features used and importances along the path, largest alpha first.
 
         The fold's columns are scaled on its own training rows, so the
@@ -205,7 +213,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         scaling = column_scaling(X_train, weights, self.standardize)
         X_train, X_test = scaling.transform(X_train), scaling.transform(X_test)
         y_train, y_test = self._scaled_targets(y_train, y_test, weights)
-        columns = self._screened(X_train, y_train, weights)
+        columns = self._screened(screen, X_train, y_train, weights)
         X_train, X_test = X_train[:, columns], X_test[:, columns]
         factors = self._factors(template, initial_alpha, X_train, y_train, weights)
         path = l1_path(
@@ -286,8 +294,51 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         if self._is_adaptive(X.shape[0], scaling.kept.size):
             initial_alpha = self._initial_alpha(template, X_scaled, y_scaled, sample_weight)
         self.adaptive_ = initial_alpha is not None
+        prepared = (template, direction, initial_alpha, splits, X, y, sample_weight)
+        searches = [
+            self._search(screen, prepared, X_scaled, y_scaled)
+            for screen in screen_candidates(self.screen, X.shape[0], scaling.kept.size)
+        ]
+        # The screen whose chosen point scores best; ties keep the wider one.
+        search = max(searches, key=lambda found: found.mean_scores[found.chosen])
+        grid, chosen = search.grid, search.chosen
+        self.screen_ = search.screen
+        self.importance_path_ = search.importance_path
+        self.cv_results_ = cv_results(
+            grid, direction, search.scores, search.features, search.mean_scores
+        )
+        self.cv_results_["n_features"] = search.majority.sum(axis=1)
+        self.best_index_ = chosen
+        self.best_score_ = float(search.mean_scores[chosen])
+        self.alpha_ = float(grid[chosen] * direction[0])
+        self.feature_alpha_ = float(grid[chosen] * direction[1])
+        self.alphas_ = self.cv_results_["alpha"]
+        self.selection_frequency_ = search.votes[chosen] / len(splits)
+        columns = search.columns
+        self._refit(
+            template, direction, grid[chosen], scaling, columns, X, y, y_scaled, sample_weight
+        )
+        self.support_ = self.feature_importances_ > 0
+        self.n_features_selected_ = int(self.support_.sum())
+        if self.verbose:
+            print(
+                f"[{type(self).__name__}] chose alpha={self.alpha_:.4g}, feature_alpha="
+                f"{self.feature_alpha_:.4g} (mean CV score {self.best_score_:.4f}); the final "
+                "network, refit on all "
+                f"the rows, uses {self.n_features_selected_} of {X.shape[1]} features"
+            )
+        return self
+
+    def _search(self, screen, prepared, X_scaled, y_scaled):
+        """Score the path on every fold with ``screen``: the point it chooses, and why.
+
+        ``prepared`` is ``(template, direction, initial_alpha, splits, X, y,
+        sample_weight)``; ``X_scaled`` and ``y_scaled`` are all the rows,
+        scaled, on which the grid is placed.
+        """
+        template, direction, initial_alpha, splits, X, y, sample_weight = prepared
         if self.alphas is None:
-            X_scaled = X_scaled[:, self._screened(X_scaled, y_scaled, sample_weight)]
+            X_scaled = X_scaled[:, self._screened(screen, X_scaled, y_scaled, sample_weight)]
             factors = self._factors(template, initial_alpha, X_scaled, y_scaled, sample_weight)
             adapted = clone(template).set_params(penalty_factors=factors)
             top = alpha_max(adapted, X_scaled, y_scaled, sample_weight=sample_weight)
@@ -306,19 +357,20 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
 
         if self.verbose:
             print(
-                f"[{type(self).__name__}] {len(splits)} folds x {grid.size} penalties, "
+                f"[{type(self).__name__}] screen={screen!r}: {len(splits)} folds x "
+                f"{grid.size} penalties, "
                 f"path values {grid[0]:.4g} down to {grid[-1]:.4g}"
             )
         # joblib's own lines only from verbose=2 on: ours say more.
         results = Parallel(n_jobs=self.n_jobs, verbose=max(0, self.verbose - 1))(
             delayed(self._score_fold)(
-                clone(template), initial_alpha, grid, X, y, sample_weight, splits, fold
+                clone(template), initial_alpha, screen, grid, X, y, sample_weight, splits, fold
             )
             for fold in range(len(splits))
         )
         scores = np.array([fold_scores for fold_scores, _, _ in results])
         features = [fold_features for _, fold_features, _ in results]
-        self.importance_path_ = np.mean([fold_path for _, _, fold_path in results], axis=0)
+        importance_path = np.mean([fold_path for _, _, fold_path in results], axis=0)
         # A relaxed refit that failed to score (no finite prediction) counts as worst.
         finite = np.where(np.isfinite(scores), scores, np.nan)
         mean_scores = np.nanmean(finite, axis=0)
@@ -342,27 +394,18 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         else:
             chosen, columns = first_to_enter(majority, votes, self.max_features)
 
-        self.cv_results_ = cv_results(grid, direction, scores, features, mean_scores)
-        self.cv_results_["n_features"] = majority.sum(axis=1)
-        self.best_index_ = chosen
-        self.best_score_ = float(mean_scores[chosen])
-        self.alpha_ = float(grid[chosen] * direction[0])
-        self.feature_alpha_ = float(grid[chosen] * direction[1])
-        self.alphas_ = self.cv_results_["alpha"]
-        self.selection_frequency_ = votes[chosen] / len(splits)
-        self._refit(
-            template, direction, grid[chosen], scaling, columns, X, y, y_scaled, sample_weight
+        return SimpleNamespace(
+            screen=screen,
+            grid=grid,
+            scores=scores,
+            features=features,
+            importance_path=importance_path,
+            mean_scores=mean_scores,
+            votes=votes,
+            majority=majority,
+            chosen=chosen,
+            columns=columns,
         )
-        self.support_ = self.feature_importances_ > 0
-        self.n_features_selected_ = int(self.support_.sum())
-        if self.verbose:
-            print(
-                f"[{type(self).__name__}] chose alpha={self.alpha_:.4g}, feature_alpha="
-                f"{self.feature_alpha_:.4g} (mean CV score {self.best_score_:.4f}); the final "
-                "network, refit on all "
-                f"the rows, uses {self.n_features_selected_} of {X.shape[1]} features"
-            )
-        return self
 
     def _refit(self, template, direction, value, scaling, columns, X, y, y_scaled, sample_weight):
         """Fit ``estimator_``: the relaxed refit, on all the data, on ``columns``.

@@ -6,6 +6,8 @@ CV estimator go into it; which columns a wide training set keeps
 from a first fit (``is_adaptive``, ``first_fit_alpha``, ``adaptive_factors``).
 """
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.base import clone
 from sklearn.utils import check_random_state
@@ -100,16 +102,50 @@ def first_fit_alpha(template, X, y, sample_weight, given=None):
     return INITIAL_ALPHA_SHARE * alpha_max(per_weight, X, y, sample_weight=sample_weight)
 
 
+def screen_candidates(screen, n_samples, n_features):
+    """The screens a CV fit tries: ``screen`` itself, or both of "auto"'s.
+
+    ``screen="auto"`` tries "rows" (``SCREEN_PER_ROW`` columns per row, which
+    leaves data of at most that many columns whole) and, when it keeps
+    fewer columns than there are, "sis" (``n / log n``); the CV keeps the
+    one whose chosen point scores best. A path over thousands of columns
+    and a few hundred rows starts from a network that memorizes the
+    training rows with noise columns, and keeps them as the penalty grows;
+    one over ``n / log n`` strong columns does not. Measured on 300 rows of
+    1,000 Gaussian columns, 5 of them informative (additive, nonlinear):
+    held-out accuracy 0.44-0.56 with "rows" alone, 0.69-0.92 by CV between
+    the two (three seeds); by 5-fold outer CV on the gene sets colon
+    (62 x 2,000) and ALL/AML (72 x 7,129) 0.841 and 0.957 with "rows"
+    alone, 0.826 and 0.943 by CV between the two (one row each).
+    """
+    if screen != "auto":
+        return [screen]
+    if screen_limit("sis", n_samples) < n_features:
+        return ["rows", "sis"]
+    return ["rows"]
+
+
+def screen_limit(screen, n_samples):
+    """How many columns ``screen`` keeps of ``n_samples`` training rows (None: all).
+
+    "rows": ``SCREEN_PER_ROW * n``; "sis": ``n / log n``, the size of Fan &
+    Lv's (2008) sure independence screening; an int: itself.
+    """
+    if screen is None or isinstance(screen, Integral):
+        return screen
+    if screen == "rows":
+        return SCREEN_PER_ROW * n_samples
+    return max(1, int(n_samples / np.log(n_samples))) if n_samples > 2 else n_samples
+
+
 def screened_columns(screen, X, y, sample_weight, *, classification):
     """The columns of ``X`` the path sees: the ``screen`` most associated with ``y``.
 
-    ``screen="auto"`` keeps ``SCREEN_PER_ROW`` columns per row of ``X``; None
-    keeps all. Returns their indices, in column order.
+    ``screen`` is an int, "rows", "sis" (see ``screen_limit``) or None
+    (keep all). Returns their indices, in column order.
     """
-    if screen is None:
-        return np.arange(X.shape[1])
-    limit = SCREEN_PER_ROW * X.shape[0] if screen == "auto" else screen
-    if limit >= X.shape[1]:
+    limit = screen_limit(screen, X.shape[0])
+    if limit is None or limit >= X.shape[1]:
         return np.arange(X.shape[1])
     association = marginal_association(
         X, y, classification=classification, sample_weight=sample_weight
