@@ -297,7 +297,9 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         prepared = (template, direction, initial_alpha, splits, X, y, sample_weight)
         searches = [
             self._search(screen, prepared, X_scaled, y_scaled)
-            for screen in screen_candidates(self.screen, X.shape[0], scaling.kept.size)
+            for screen in screen_candidates(
+                self.screen, X.shape[0], scaling.kept.size, self.max_features
+            )
         ]
         # The screen whose chosen point scores best; ties keep the wider one.
         search = max(searches, key=lambda found: found.mean_scores[found.chosen])

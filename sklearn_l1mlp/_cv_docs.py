@@ -102,9 +102,9 @@ CV_PARAMETERS_DOC = """
         screened; ``"sis"``: ``n / log n`` of ``n`` training rows (the size
         of Fan & Lv's sure independence screening); ``"auto"``: the CV
         runs with both (with "rows" alone when "sis" would keep every
-        column) and keeps the one whose chosen point has the better mean
-        score, ties to "rows" (``screen_`` says which); ``None``: every
-        column. A screened-out column is never selected.
+        column, or with ``max_features``) and keeps the one whose chosen
+        point has the better mean score, ties to "rows" (``screen_`` says
+        which); ``None``: every column. A screened-out column is never selected.
 
     verbose : int, default=0
         1: a line when the grid is placed and one per path point per fold

@@ -517,4 +517,5 @@ def test_auto_screen_tries_only_rows_where_sis_would_keep_every_column(small_reg
     assert screen_candidates("auto", 300, 10) == ["rows"]
     assert screen_candidates("auto", 300, 53) == ["rows", "sis"]
     assert screen_candidates(7, 300, 10) == [7] and screen_candidates(None, 3, 9) == [None]
+    assert screen_candidates("auto", 300, 53, max_features=10) == ["rows"]
     assert _quick_cv().fit(X, y).screen_ == "rows"
