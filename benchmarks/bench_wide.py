@@ -5,6 +5,9 @@ Tasks (binary classification, one stratified 75/25 split each):
 - ``synthetic p=P``: 300 rows, P Gaussian columns; the label is whether
   ``sin(2 x0) + x1 x2 + x3**2 - |x4|`` is above its median: 5 nonlinear
   informative columns (the truth, so F1 is printed);
+- ``additive p=1000``: the same rows and columns, the label from
+  ``sin(2 x0) + x1**2 - |x2| + tanh(2 x3) + max(x4, 0)``: every informative
+  column acts on its own, so a marginal test sees each of them;
 - ``text-like``: 2,000 rows x 50,000 sparse counts (density 0.2%; the 5
   informative "words" appear in 20% of the rows), label from a nonlinear
   rule on them with 10% of labels flipped;
@@ -64,6 +67,19 @@ def synthetic(n_features, n_samples=300, seed=0):
     return X, (score > np.median(score)).astype(int), np.arange(N_INFORMATIVE)
 
 
+def additive(n_features, n_samples=300, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_samples, n_features))
+    score = (
+        np.sin(2 * X[:, 0])
+        + X[:, 1] ** 2
+        - np.abs(X[:, 2])
+        + np.tanh(2 * X[:, 3])
+        + np.maximum(X[:, 4], 0)
+    )
+    return X, (score > np.median(score)).astype(int), np.arange(N_INFORMATIVE)
+
+
 def text_like(n_samples=2000, n_features=50_000, density=0.002, seed=0):
     rng = np.random.RandomState(seed)
     X = sp.random(n_samples, n_features, density=density, format="csc", random_state=rng)
@@ -80,6 +96,8 @@ def load_task(name, data_dir):
     """(X, y, truth or None) of a task named as ``tasks`` names it."""
     if name.startswith("synthetic p="):
         return synthetic(int(name.split("=")[1]))
+    if name.startswith("additive p="):
+        return additive(int(name.split("=")[1]))
     if name == "text-like":
         return text_like()
     data = np.load(Path(data_dir) / f"{name}.npz", allow_pickle=True)
@@ -89,7 +107,7 @@ def load_task(name, data_dir):
 
 
 def tasks(sizes, data_dir):
-    names = [f"synthetic p={p}" for p in sizes] + ["text-like"]
+    names = [f"synthetic p={p}" for p in sizes] + ["additive p=1000", "text-like"]
     if data_dir is not None:
         for name in REAL:
             if (Path(data_dir) / f"{name}.npz").exists():

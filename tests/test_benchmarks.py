@@ -96,6 +96,8 @@ def test_wide_benchmark_tasks_and_goals(capsys):
     bench = runpy.run_path(str(BENCHMARKS / "bench_wide.py"))
     X, y, truth = bench["synthetic"](50)
     assert X.shape == (300, 50) and list(truth) == [0, 1, 2, 3, 4] and 0.4 < y.mean() < 0.6
+    X, y, truth = bench["additive"](50)
+    assert X.shape == (300, 50) and list(truth) == [0, 1, 2, 3, 4] and 0.4 < y.mean() < 0.6
     X, y, truth = bench["text_like"](n_samples=400, n_features=2000)
     noise_density = X[:, 5:].nnz / (400 * 1995)
     assert X.format == "csr" and 0.001 < noise_density < 0.003
