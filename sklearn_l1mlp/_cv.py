@@ -8,7 +8,7 @@ set (and once on all the data, to place the grid):
    standard deviation 1 on the training rows, so that no column's units
    decide its penalty; constant columns are set aside.
    **Screening** (``screen``): on wide data only the columns most associated
-   with the target, one at a time, go on to the path; by default the CV
+   with the target, one at a time, go on to the path; ``screen="cv"``
    tries two sizes of screen, steps 1-3 once for each, and keeps the one
    whose chosen point scores best.
 1. **Adaptive factors** (``adaptive=True``): a first fit with the per-weight
@@ -118,7 +118,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         "adaptive": ["boolean", StrOptions({"auto"})],
         "screen": [
             Interval(Integral, 1, None, closed="left"),
-            StrOptions({"auto", "rows", "sis"}),
+            StrOptions({"auto", "sis", "cv"}),
             None,
         ],
         "adaptive_power": [Interval(Real, 0, None, closed="neither")],
@@ -301,7 +301,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
                 self.screen, X.shape[0], scaling.kept.size, self.max_features
             )
         ]
-        # The screen whose chosen point scores best; ties keep the wider one.
+        # With screen="cv", the screen whose chosen point scores best; ties keep "auto".
         search = max(searches, key=lambda found: found.mean_scores[found.chosen])
         grid, chosen = search.grid, search.chosen
         self.screen_ = search.screen

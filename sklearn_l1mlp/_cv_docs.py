@@ -80,7 +80,7 @@ CV_PARAMETERS_DOC = """
         Scale each feature's penalty by ``(max m / m_j) ** adaptive_power``,
         ``m`` the importances of a first fit (the adaptive lasso). ``"auto"``:
         only when ``X`` has at most five (non-constant) columns per row, the
-        data ``screen="rows"`` leaves whole; on wider
+        data ``screen="auto"`` leaves whole; on wider
         data the first fit's importances are noise (any few columns separate
         the rows) and the factors would shut out the columns it happened to
         leave out.
@@ -92,19 +92,20 @@ CV_PARAMETERS_DOC = """
         times the smallest per-weight ``alpha`` at which a fresh fit on all
         the data uses no feature.
 
-    screen : int, "auto", "rows", "sis" or None, default="auto"
+    screen : int, "auto", "sis", "cv" or None, default="auto"
         Before each path (every fold's, and the one that places the grid),
         keep only this many columns of its training rows: those with the
         strongest marginal association with the target, measured by a step
         function of each column (five quantile bins; see
         ``marginal_association``), which sees ``x**2`` and ``|x|`` as well as
-        ``x``. ``"rows"``: five per training row, so only wide data is
+        ``x``. ``"auto"``: five per training row, so only wide data is
         screened; ``"sis"``: ``n / log n`` of ``n`` training rows (the size
-        of Fan & Lv's sure independence screening); ``"auto"``: the CV
-        runs with both (with "rows" alone when "sis" would keep every
-        column, or with ``max_features``) and keeps the one whose chosen
-        point has the better mean score, ties to "rows" (``screen_`` says
-        which); ``None``: every column. A screened-out column is never selected.
+        of Fan & Lv's sure independence screening); ``"cv"``: the CV runs
+        with both (with "auto" alone when "sis" would keep every column, or
+        with ``max_features``) and keeps the one whose chosen point has the
+        better mean score, ties to "auto" (``screen_`` says which), at about
+        twice the time; ``None``: every column. A screened-out column is
+        never selected.
 
     verbose : int, default=0
         1: a line when the grid is placed and one per path point per fold
@@ -122,8 +123,8 @@ CV_ATTRIBUTES_DOC = """
         Whether the path used adaptive factors (what ``adaptive="auto"``
         decided).
 
-    screen_ : int, "rows", "sis" or None
-        The screen whose path was chosen (what ``screen="auto"`` decided);
+    screen_ : int, "auto", "sis" or None
+        The screen whose path was chosen (what ``screen="cv"`` decided);
         ``cv_results_``, ``best_index_`` and the rest describe that path.
 
     support_ : ndarray of bool, shape (n_features_in_,)

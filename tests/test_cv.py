@@ -483,7 +483,7 @@ def _columns_on_fold_paths(model, n_folds=3):
 
 
 @pytest.mark.parametrize(
-    "screen, limit", [(20, 20), ("rows", 5 * 40), ("sis", int(40 / np.log(40))), (None, 400)]
+    "screen, limit", [(20, 20), ("auto", 5 * 40), ("sis", int(40 / np.log(40))), (None, 400)]
 )
 def test_screen_limits_the_columns_each_fold_path_sees(wide_regression, screen, limit):
     X, y = wide_regression  # 40 training rows per fold
@@ -491,7 +491,7 @@ def test_screen_limits_the_columns_each_fold_path_sees(wide_regression, screen, 
     assert model.screen_ == screen
     seen = _columns_on_fold_paths(model)
     assert max(columns.size for columns in seen) <= limit
-    # Unscreened, the dense end of the paths uses more than "rows" keeps.
+    # Unscreened, the dense end of the paths uses more than "auto" keeps.
     assert (max(columns.size for columns in seen) > 5 * 40) == (screen is None)
     assert model.support_[1]
     if screen in (20, "sis"):
@@ -499,23 +499,24 @@ def test_screen_limits_the_columns_each_fold_path_sees(wide_regression, screen, 
         assert model.support_[0]
 
 
-def test_auto_screen_keeps_the_screen_whose_chosen_point_scores_best(wide_regression):
+def test_cv_screen_keeps_the_screen_whose_chosen_point_scores_best(wide_regression):
     X, y = wide_regression
-    auto = _quick_cv().fit(X, y)
-    fits = {screen: _quick_cv(screen=screen).fit(X, y) for screen in ("rows", "sis")}
+    both = _quick_cv(screen="cv").fit(X, y)
+    fits = {screen: _quick_cv(screen=screen).fit(X, y) for screen in ("auto", "sis")}
     best = max(fits, key=lambda screen: fits[screen].best_score_)
-    assert auto.screen_ == best and auto.best_score_ == fits[best].best_score_
-    np.testing.assert_array_equal(auto.support_, fits[best].support_)
-    np.testing.assert_array_equal(auto.alphas_, fits[best].alphas_)
+    assert both.screen_ == best and both.best_score_ == fits[best].best_score_
+    np.testing.assert_array_equal(both.support_, fits[best].support_)
+    np.testing.assert_array_equal(both.alphas_, fits[best].alphas_)
     # Here the narrow screen wins: the wide one's paths start from networks
     # that fit 40 rows with noise columns.
-    assert best == "sis" and auto.support_[0]
+    assert best == "sis" and both.support_[0]
 
 
-def test_auto_screen_tries_only_rows_where_sis_would_keep_every_column(small_regression):
+def test_cv_screen_tries_only_auto_where_sis_would_keep_every_column(small_regression):
     X, y = small_regression  # 300 rows: "sis" would keep 52 columns of 10
-    assert screen_candidates("auto", 300, 10) == ["rows"]
-    assert screen_candidates("auto", 300, 53) == ["rows", "sis"]
+    assert screen_candidates("cv", 300, 10) == ["auto"]
+    assert screen_candidates("cv", 300, 53) == ["auto", "sis"]
+    assert screen_candidates("cv", 300, 53, max_features=10) == ["auto"]
     assert screen_candidates(7, 300, 10) == [7] and screen_candidates(None, 3, 9) == [None]
-    assert screen_candidates("auto", 300, 53, max_features=10) == ["rows"]
-    assert _quick_cv().fit(X, y).screen_ == "rows"
+    assert screen_candidates("auto", 300, 53) == ["auto"]
+    assert _quick_cv(screen="cv").fit(X, y).screen_ == "auto"
