@@ -120,8 +120,8 @@ class TrainingState:
 
         What the Ctrl-C checkpoint keeps, taken every epoch, so it costs
         O(1): the curves only grow during a call, so their lengths stand for
-        them (a copy of a warm-started path's whole loss curve each epoch
-        made training quadratic in its length). The optimizer's moments are
+        them (a copy of the loss curve each epoch made a fit quadratic in
+        its number of epochs). The optimizer's moments are
         not kept: that would hold two more copies of the parameters.
         """
         record = {

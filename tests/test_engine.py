@@ -231,9 +231,10 @@ def test_interrupt_keeps_the_last_completed_epoch_when_asked(rng):
     assert state.loss_curve == reference_state.loss_curve
 
 
-def test_interrupt_after_a_warm_start_keeps_the_earlier_curve(rng):
+def test_interrupt_keeps_the_epochs_recorded_before_the_call(rng):
     # The checkpoint is taken every epoch, so it keeps the curves' lengths,
-    # not copies: a warm-started path's curve holds every earlier fit's epochs.
+    # not copies; the state may hold earlier epochs (a working set's rounds
+    # share one record), which the interrupt must leave in place.
     network, params, X, Y = _problem(rng, n=16)
     state = _state(network, early_stopping=True)
     state.loss_curve, state.validation_scores = [9.0, 8.0], [0.1, 0.2]
