@@ -60,24 +60,36 @@ REAL = {"colon": False, "allaml": False, "basehock": True}
 N_INFORMATIVE = 5
 
 
-def synthetic(n_features, n_samples=300, seed=0):
+def _gaussian_task(n_features, n_samples, seed, score_of):
+    """Gaussian columns; the label is whether ``score_of(X)`` is above its median."""
     rng = np.random.RandomState(seed)
     X = rng.normal(size=(n_samples, n_features))
-    score = np.sin(2 * X[:, 0]) + X[:, 1] * X[:, 2] + X[:, 3] ** 2 - np.abs(X[:, 4])
+    score = score_of(X)
     return X, (score > np.median(score)).astype(int), np.arange(N_INFORMATIVE)
+
+
+def synthetic(n_features, n_samples=300, seed=0):
+    return _gaussian_task(
+        n_features,
+        n_samples,
+        seed,
+        lambda X: np.sin(2 * X[:, 0]) + X[:, 1] * X[:, 2] + X[:, 3] ** 2 - np.abs(X[:, 4]),
+    )
 
 
 def additive(n_features, n_samples=300, seed=0):
-    rng = np.random.RandomState(seed)
-    X = rng.normal(size=(n_samples, n_features))
-    score = (
-        np.sin(2 * X[:, 0])
-        + X[:, 1] ** 2
-        - np.abs(X[:, 2])
-        + np.tanh(2 * X[:, 3])
-        + np.maximum(X[:, 4], 0)
+    return _gaussian_task(
+        n_features,
+        n_samples,
+        seed,
+        lambda X: (
+            np.sin(2 * X[:, 0])
+            + X[:, 1] ** 2
+            - np.abs(X[:, 2])
+            + np.tanh(2 * X[:, 3])
+            + np.maximum(X[:, 4], 0)
+        ),
     )
-    return X, (score > np.median(score)).astype(int), np.arange(N_INFORMATIVE)
 
 
 def text_like(n_samples=2000, n_features=50_000, density=0.002, seed=0):
@@ -208,9 +220,9 @@ def run(task, contestant, data_dir, limit, trace=False):
     except subprocess.TimeoutExpired as stopped:
         skipped = {"skipped": f"over {limit:.0f} s"}
         output = stopped.stdout.decode() if isinstance(stopped.stdout, bytes) else stopped.stdout
-        lines = (output or "").strip().splitlines()
-        if lines:  # the fit's own seconds when stopped: the limit less the child's set-up
-            skipped["fit_over"] = launched + limit - json.loads(lines[0])["fit_started"]
+        announced = [line for line in (output or "").splitlines() if '"fit_started"' in line]
+        if announced:  # the fit's own seconds when stopped: the limit less the child's set-up
+            skipped["fit_over"] = launched + limit - json.loads(announced[0])["fit_started"]
         return skipped
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines()

@@ -116,10 +116,10 @@ def screen_candidates(screen, n_samples, n_features, max_features=None):
     default: it won on synthetic wide tasks (300 rows of 1,000 Gaussian
     columns: held-out accuracy 0.40 -> 0.71) and lost a little on every
     real set it ran on (colon, ALL/AML and basehock: 1 to 4 held-out rows;
-    docs/feature_selection.md). With ``max_features`` "cv" is "auto" alone: the count is
-    the user's, the columns are those that enter the path first, and a
-    screen of ``n / log n`` would make that order mostly the marginal
-    test's.
+    docs/feature_selection.md). With ``max_features`` "cv" is "auto" alone:
+    the count is the user's, the columns are those that enter the path
+    first, and a screen of ``n / log n`` would make that order mostly the
+    marginal test's.
     """
     if screen != "cv":
         return [screen]
