@@ -24,6 +24,7 @@ from ._activations import HIDDEN_ACTIVATIONS
 from ._engine import (
     DivergenceError,
     TrainingState,
+    evaluate_data_loss,
     evaluate_objective,
     train_lbfgs,
     train_stochastic,
@@ -444,7 +445,7 @@ class BaseL1MLP(BaseEstimator, ABC):
         return tags
 
 
-def objective(estimator, X, y, sample_weight=None):
+def objective(estimator, X, y, sample_weight=None, *, include_penalty=True):
     """A fitted estimator's objective ``J`` on ``X, y``: data term plus penalty.
 
     ``J = (1/S) sum_i s_i l(y_i, f(x_i)) + alpha * sum |w| + feature_alpha *
@@ -458,6 +459,9 @@ def objective(estimator, X, y, sample_weight=None):
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
     sample_weight : array-like of shape (n_samples,), default=None
+    include_penalty : bool, default=True
+        False: the data term alone, ``(1/S) sum_i s_i l(y_i, f(x_i))``
+        (on held-out rows, the log-loss of a classifier, for instance).
 
     Returns
     -------
@@ -474,9 +478,10 @@ def objective(estimator, X, y, sample_weight=None):
     )
     params = network.pack(estimator.coefs_, estimator.intercepts_)
     Y = estimator._targets(y)
-    return evaluate_objective(
-        network, params, penalty, n_penalized, X, Y, check_sample_weight(sample_weight, X)
-    )
+    sample_weight = check_sample_weight(sample_weight, X)
+    if not include_penalty:
+        return evaluate_data_loss(network, params, X, Y, sample_weight)
+    return evaluate_objective(network, params, penalty, n_penalized, X, Y, sample_weight)
 
 
 def _same_kind(previous, state):

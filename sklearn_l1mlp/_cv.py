@@ -52,7 +52,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._cv_choice import choose_point, cv_results, first_to_enter, without_saturated
+from ._cv_choice import choose_point, cv_results, first_to_enter, fold_mean, without_saturated
 from ._cv_docs import cv_docstring
 from ._cv_prepare import (
     TEMPLATE_SETTINGS,
@@ -228,10 +228,11 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             callback=self._progress(fold, len(folds), grid.size),
         )
         scores = np.array([point.relaxed_validation_score for point in path], dtype=float)
+        losses = np.array([point.relaxed_validation_loss for point in path], dtype=float)
         kept = scaling.kept[columns]
         importances = np.zeros((len(path), X.shape[1]))
         importances[:, kept] = [point.importances for point in path]
-        return scores, [kept[point.features] for point in path], importances
+        return scores, losses, [kept[point.features] for point in path], importances
 
     def _progress(self, fold, n_folds, n_points):
         """The fold's progress reporter for ``l1_path`` (None when not verbose)."""
@@ -307,7 +308,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         self.screen_ = search.screen
         self.importance_path_ = search.importance_path
         self.cv_results_ = cv_results(
-            grid, direction, search.scores, search.features, search.mean_scores
+            grid, direction, search.scores, search.features, search.mean_scores, search.losses
         )
         self.cv_results_["n_features"] = search.majority.sum(axis=1)
         self.best_index_ = chosen
@@ -370,13 +371,12 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             )
             for fold in range(len(splits))
         )
-        scores = np.array([fold_scores for fold_scores, _, _ in results])
-        features = [fold_features for _, fold_features, _ in results]
-        importance_path = np.mean([fold_path for _, _, fold_path in results], axis=0)
-        # A relaxed refit that failed to score (no finite prediction) counts as worst.
-        finite = np.where(np.isfinite(scores), scores, np.nan)
-        mean_scores = np.nanmean(finite, axis=0)
-        mean_scores = np.where(np.isfinite(mean_scores), mean_scores, -np.inf)
+        scores = np.array([fold_scores for fold_scores, _, _, _ in results])
+        losses = np.array([fold_losses for _, fold_losses, _, _ in results])
+        features = [fold_features for _, _, fold_features, _ in results]
+        importance_path = np.mean([fold_path for _, _, _, fold_path in results], axis=0)
+        mean_scores = fold_mean(scores, worst=-np.inf)
+        mean_losses = fold_mean(losses, worst=np.inf)
         # Each point's votes: how many folds' fits use each column there.
         votes = np.zeros((grid.size, X.shape[1]), dtype=int)
         for fold_features in features:
@@ -389,9 +389,12 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         # the sparse end a step up in penalty sometimes empties a network.
         majority = 2 * votes > len(splits)
         if self.max_features is None:
+            finite = np.where(np.isfinite(scores), scores, np.nan)
             standard_errors = np.nanstd(finite, axis=0) / np.sqrt(len(splits))
             candidates = without_saturated(mean_scores, majority.sum(axis=1), X.shape[0])
-            chosen = choose_point(candidates, standard_errors, self.rule, self.score_tolerance)
+            chosen = choose_point(
+                candidates, standard_errors, self.rule, self.score_tolerance, mean_losses
+            )
             columns = majority[chosen]
         else:
             chosen, columns = first_to_enter(majority, votes, self.max_features)
@@ -400,6 +403,8 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             screen=screen,
             grid=grid,
             scores=scores,
+            losses=losses,
+            mean_losses=mean_losses,
             features=features,
             importance_path=importance_path,
             mean_scores=mean_scores,

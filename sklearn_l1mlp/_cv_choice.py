@@ -7,7 +7,28 @@ sparser one; every rule here breaks ties toward it.
 import numpy as np
 
 
-def choose_point(mean_scores, standard_errors, rule, score_tolerance):
+def fold_mean(values, worst):
+    """The mean over folds (axis 0) of each point, ``worst`` where no fold has a finite value.
+
+    A relaxed refit that failed to score (no finite prediction) is left
+    out of its point's mean, and a point no fold could score gets ``worst``.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_folds, n_points)
+    worst : float
+
+    Returns
+    -------
+    means : ndarray of shape (n_points,)
+    """
+    finite = np.isfinite(values)
+    counts = finite.sum(axis=0)
+    sums = np.where(finite, values, 0.0).sum(axis=0)
+    return np.where(counts > 0, sums / np.maximum(counts, 1), worst)
+
+
+def choose_point(mean_scores, standard_errors, rule, score_tolerance, mean_losses=None):
     """The grid point ``rule`` picks.
 
     Parameters
@@ -20,6 +41,12 @@ def choose_point(mean_scores, standard_errors, rule, score_tolerance):
         (glmnet's ``lambda.1se``). ``"tolerance"``: the sparsest point within
         ``score_tolerance`` of the best.
     score_tolerance : float
+    mean_losses : ndarray of shape (n_points,) or None
+        The mean held-out loss (deviance) of each point. With ``"best"``,
+        points tied on the best mean score go to the lowest mean loss: an
+        accuracy moves in steps of one row, so on a flat curve several
+        points tie, and the deviance still tells them apart. ``None``, and
+        on equal losses: the sparsest.
 
     Returns
     -------
@@ -27,7 +54,11 @@ def choose_point(mean_scores, standard_errors, rule, score_tolerance):
     """
     best = int(np.argmax(mean_scores))  # the first, so the sparsest, on ties
     if rule == "best":
-        return best
+        if mean_losses is None:
+            return best
+        # Means over the same folds can differ in the last bit by summation order.
+        tied = np.flatnonzero(np.isclose(mean_scores, mean_scores[best], rtol=1e-12, atol=1e-12))
+        return int(tied[np.argmin(mean_losses[tied])])
     if rule == "one_standard_error":
         bar = mean_scores[best] - standard_errors[best]
     else:
@@ -94,7 +125,7 @@ def first_to_enter(majority, votes, max_features):
     return index, columns
 
 
-def cv_results(grid, direction, scores, features, mean_scores):
+def cv_results(grid, direction, scores, features, mean_scores, losses):
     """The per-point, per-fold record, in ``GridSearchCV.cv_results_``'s style.
 
     Parameters
@@ -107,6 +138,8 @@ def cv_results(grid, direction, scores, features, mean_scores):
     features : list of list of ndarray
         Per fold, per point, the indices of the columns its fit uses.
     mean_scores : ndarray of shape (n_points,)
+    losses : ndarray of shape (n_folds, n_points)
+        The held-out losses (deviance), as ``scores``.
 
     Returns
     -------
@@ -118,6 +151,7 @@ def cv_results(grid, direction, scores, features, mean_scores):
         "feature_alpha": grid * direction[1],
         "mean_test_score": mean_scores,
         "std_test_score": np.nanstd(scores, axis=0),
+        "mean_test_loss": fold_mean(losses, worst=np.inf),
         "mean_n_features": counts.mean(axis=0),
     }
     order = np.argsort(-mean_scores, kind="stable")
@@ -126,6 +160,7 @@ def cv_results(grid, direction, scores, features, mean_scores):
     results["rank_test_score"] = ranks
     for fold, (fold_scores, fold_features) in enumerate(zip(scores, features, strict=True)):
         results[f"split{fold}_test_score"] = fold_scores
+        results[f"split{fold}_test_loss"] = losses[fold]
         results[f"split{fold}_n_features"] = counts[fold]
         used = np.empty(len(fold_features), dtype=object)
         used[:] = fold_features

@@ -61,8 +61,9 @@ CV_PARAMETERS_DOC = """
     rule : {{"best", "one_standard_error", "tolerance"}}, default="best"
         How the point is chosen from the mean CV scores (when
         ``max_features`` is None), the grid running
-        from the sparsest point: ``"best"``, the best mean score (the
-        sparser on ties); ``"one_standard_error"``, the sparsest within one
+        from the sparsest point: ``"best"``, the best mean score, ties to
+        the lower mean held-out loss ({loss_name_bare}; then to the
+        sparser); ``"one_standard_error"``, the sparsest within one
         standard error (std over folds / sqrt(n_folds)) of the best
         (glmnet's ``lambda.1se``); ``"tolerance"``, the sparsest within
         ``score_tolerance`` of the best.
@@ -169,10 +170,12 @@ CV_ATTRIBUTES_DOC = """
 
     cv_results_ : dict of ndarray
         Per grid point: ``alpha``, ``feature_alpha``, ``mean_test_score``,
-        ``std_test_score``, ``rank_test_score``, ``mean_n_features``,
+        ``std_test_score``, ``rank_test_score``, ``mean_test_loss`` (the
+        held-out data term of the objective{loss_name}), ``mean_n_features``,
         ``n_features`` (the columns more than half of the folds use), and per
-        fold ``split{{k}}_test_score``, ``split{{k}}_n_features`` and
-        ``split{{k}}_features`` (the indices each fold's fit uses).
+        fold ``split{{k}}_test_score``, ``split{{k}}_test_loss``,
+        ``split{{k}}_n_features`` and ``split{{k}}_features`` (the indices
+        each fold's fit uses).
 
     best_index_ : int
         The chosen grid point.
@@ -210,9 +213,14 @@ def cv_docstring(summary, *, kind, estimator_name, dummy_name, tail):
         cv_name=f"{estimator_name}CV",
         stratified=" (stratified for classifiers)" if classifier else "",
         score_name="accuracy" if classifier else "R^2",
+        loss_name_bare="log-loss" if classifier else "``loss``",
         target_note=""
         if classifier
         else " (and the target's, centred and scaled likewise, into its last)",
     )
-    attributes = CV_ATTRIBUTES_DOC.format(estimator_name=estimator_name, dummy_name=dummy_name)
+    attributes = CV_ATTRIBUTES_DOC.format(
+        estimator_name=estimator_name,
+        dummy_name=dummy_name,
+        loss_name=": log-loss" if classifier else ", on the scaled target",
+    )
     return summary + parameters + attributes + tail

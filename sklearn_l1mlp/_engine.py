@@ -27,6 +27,7 @@ __all__ = [
     "LbfgsResult",
     "StochasticResult",
     "TrainingState",
+    "evaluate_data_loss",
     "evaluate_objective",
     "lost_to_rounding",
     "train_lbfgs",
@@ -59,9 +60,30 @@ def evaluate_objective(network, params, penalty, n_penalized, X, Y, sample_weigh
     -------
     value : float
     """
+    return evaluate_data_loss(network, params, X, Y, sample_weight) + penalty.value(
+        params[:n_penalized]
+    )
+
+
+def evaluate_data_loss(network, params, X, Y, sample_weight=None):
+    """The data term ``(1/S) sum_i s_i l(y_i, f(x_i))`` on the whole of ``X``.
+
+    On held-out rows it is the deviance by which a CV breaks ties: the
+    log-loss of a classifier, for instance.
+
+    Parameters
+    ----------
+    network : Network
+    params : ndarray of shape (n_params,)
+    X, Y, sample_weight
+        The data.
+
+    Returns
+    -------
+    value : float
+    """
     activations = network.forward(params, X)
-    data_value = data_loss(network.loss, Y, activations[-1], sample_weight)
-    return data_value + penalty.value(params[:n_penalized])
+    return data_loss(network.loss, Y, activations[-1], sample_weight)
 
 
 #: The key under which ``TrainingState.bookkeeping`` keeps the curves' lengths.

@@ -57,10 +57,15 @@ class PathPoint:
         Epochs (or lbfgs iterations) of this fit.
     validation_score : float or None
         ``score`` on the validation set, when one was given.
+    validation_loss : float or None
+        The data term of the objective on the validation set (``objective``
+        with ``include_penalty=False``: the log-loss of a classifier).
     relaxed_features : ndarray of int or None
         The features the relaxed refit uses, when refits were asked for.
     relaxed_validation_score : float or None
         The relaxed refit's validation score.
+    relaxed_validation_loss : float or None
+        The relaxed refit's validation loss.
     coefs, intercepts : list of ndarray or None
         The fitted weights, when asked for.
     relaxed_estimator : estimator or None
@@ -77,8 +82,10 @@ class PathPoint:
     objective: float
     n_iter: int
     validation_score: float | None = None
+    validation_loss: float | None = None
     relaxed_features: np.ndarray | None = None
     relaxed_validation_score: float | None = None
+    relaxed_validation_loss: float | None = None
     coefs: list | None = field(default=None, repr=False)
     intercepts: list | None = field(default=None, repr=False)
     relaxed_estimator: object = field(default=None, repr=False)
@@ -353,6 +360,7 @@ def _record(model, X, y, sample_weight, X_val, y_val, return_weights):
     """The PathPoint of the fitted ``model``."""
     weights = np.concatenate([c.ravel() for c in model.coefs_])
     importances = model.feature_importances_
+    validating = X_val is not None and y_val is not None
     point = PathPoint(
         alpha=model.alpha,
         feature_alpha=model.feature_alpha,
@@ -361,8 +369,9 @@ def _record(model, X, y, sample_weight, X_val, y_val, return_weights):
         n_weights=weights.size,
         objective=objective(model, X, y, sample_weight),
         n_iter=model.n_iter_,
-        validation_score=(
-            model.score(X_val, y_val) if X_val is not None and y_val is not None else None
+        validation_score=model.score(X_val, y_val) if validating else None,
+        validation_loss=(
+            objective(model, X_val, y_val, include_penalty=False) if validating else None
         ),
         importances=importances.copy(),
     )
@@ -392,6 +401,7 @@ def _relaxed_refit(point, estimator, direction, value, X, y, sample_weight, X_va
     if point.features.size == 0:
         point.relaxed_features = point.features
         point.relaxed_validation_score = point.validation_score
+        point.relaxed_validation_loss = point.validation_loss
         return
     # The refit sees only the point's columns: per-feature factors no longer apply.
     relaxed = _set_penalty(
@@ -400,6 +410,8 @@ def _relaxed_refit(point, estimator, direction, value, X, y, sample_weight, X_va
     fit_quietly(relaxed, take_columns(X, point.features), y, sample_weight)
     point.relaxed_features = point.features[np.flatnonzero(relaxed.feature_importances_)]
     if X_val is not None and y_val is not None:
-        point.relaxed_validation_score = relaxed.score(take_columns(X_val, point.features), y_val)
+        X_kept = take_columns(X_val, point.features)
+        point.relaxed_validation_score = relaxed.score(X_kept, y_val)
+        point.relaxed_validation_loss = objective(relaxed, X_kept, y_val, include_penalty=False)
     if keep:
         point.relaxed_estimator = relaxed

@@ -96,16 +96,25 @@ def test_features_grow_as_alpha_falls_along_every_fold_path(recovery):
             assert spearmanr(alphas, counts).statistic < 0
 
 
-def test_the_default_choice_is_the_best_mean_score_sparsest_on_ties(recovery):
+def _tied_for_best(mean):
+    return np.flatnonzero(np.isclose(mean, mean.max(), rtol=1e-12, atol=1e-12))
+
+
+def test_the_default_choice_is_the_best_mean_score_lowest_loss_on_ties(recovery):
     model = recovery["model"]
     mean = model.cv_results_["mean_test_score"]
-    assert model.best_index_ == np.flatnonzero(mean == mean.max())[0]
+    tied = _tied_for_best(mean)
+    losses = model.cv_results_["mean_test_loss"]
+    assert model.best_index_ == tied[np.argmin(losses[tied])]
     assert model.best_score_ == mean[model.best_index_]
     assert model.alpha_ == pytest.approx(model.cv_results_["alpha"][model.best_index_])
     assert model.alpha_ == pytest.approx(0.03 * model.feature_alpha_)
     # The mean is the mean over the folds' scores.
     folds = np.array([model.cv_results_[f"split{k}_test_score"] for k in range(3)])
     np.testing.assert_allclose(mean, folds.mean(axis=0))
+    fold_losses = np.array([model.cv_results_[f"split{k}_test_loss"] for k in range(3)])
+    np.testing.assert_allclose(losses, fold_losses.mean(axis=0))
+    assert np.all(losses > 0)  # the squared error of held-out rows
     assert model.cv_results_["rank_test_score"][np.argmax(mean)] == 1
 
 
@@ -411,6 +420,16 @@ def test_raw_units_of_a_real_data_set_do_not_spoil_the_selection(raw_breast_canc
     model, score = raw_breast_cancer
     assert score >= 0.92
     assert 1 <= model.n_features_selected_ <= 15
+
+
+def test_accuracy_ties_on_a_real_data_set_go_to_the_lower_log_loss(raw_breast_cancer):
+    # Accuracy moves in steps of a row: on this flat curve several points tie.
+    model, _ = raw_breast_cancer
+    results = model.cv_results_
+    tied = _tied_for_best(results["mean_test_score"])
+    assert tied.size > 1
+    assert model.best_index_ == tied[np.argmin(results["mean_test_loss"][tied])]
+    assert model.best_index_ != tied[0]  # not the sparsest of them: its log-loss is higher
 
 
 def test_the_path_adds_features_a_few_at_a_time_on_a_real_data_set(raw_breast_cancer):

@@ -7,6 +7,7 @@ from sklearn_l1mlp._cv_choice import (
     choose_point,
     cv_results,
     first_to_enter,
+    fold_mean,
     without_saturated,
 )
 
@@ -24,6 +25,23 @@ def test_each_rule_takes_the_sparsest_point_its_bar_allows(rule, tolerance, inde
 
 def test_best_breaks_ties_toward_the_sparser_point():
     assert choose_point(np.array([0.5, 0.9, 0.9]), np.zeros(3), "best", 0.0) == 1
+
+
+def test_best_breaks_ties_by_the_held_out_loss_then_toward_the_sparser_point():
+    # Fold means of the same accuracies, summed in another order, differ in the last bit.
+    means = np.array([0.5, 0.1 + 0.2 + 0.7, 0.7 + 0.2 + 0.1, 1.0, 0.99]) * 0.9
+    assert means[1] != means[2]
+    losses = np.array([0.7, 0.30, 0.25, 0.25, 0.01])
+    assert choose_point(means, np.zeros(5), "best", 0.0, losses) == 2
+    # The loss only breaks ties: the better mean score still wins.
+    assert choose_point(means, np.zeros(5), "best", 0.0, losses[::-1]) == 1
+    # The bar rules keep the sparsest point above their bar.
+    assert choose_point(means, np.zeros(5), "tolerance", 0.5, losses) == 0
+
+
+def test_fold_mean_leaves_out_what_failed_and_marks_a_point_no_fold_scored():
+    values = np.array([[0.5, np.nan, np.inf], [0.7, 0.4, np.nan]])
+    np.testing.assert_allclose(fold_mean(values, worst=-np.inf), [0.6, 0.4, -np.inf])
 
 
 def test_a_point_using_more_columns_than_rows_is_never_chosen():
@@ -51,7 +69,12 @@ def test_first_to_enter_ranks_by_how_long_a_column_is_in_the_path():
 def test_cv_results_ranks_and_per_fold_records():
     scores = np.array([[0.5, 0.8, 0.7], [0.6, 0.9, 0.8]])
     features = [[np.array([], dtype=int), np.array([1]), np.array([0, 1])]] * 2
-    results = cv_results(np.array([1.0, 0.1, 0.01]), (1.0, 2.0), scores, features, scores.mean(0))
+    losses = np.array([[0.7, 0.3, np.nan], [0.7, 0.5, 0.4]])
+    results = cv_results(
+        np.array([1.0, 0.1, 0.01]), (1.0, 2.0), scores, features, scores.mean(0), losses
+    )
+    np.testing.assert_allclose(results["mean_test_loss"], [0.7, 0.4, 0.4])
+    np.testing.assert_array_equal(results["split0_test_loss"], losses[0])
     np.testing.assert_allclose(results["feature_alpha"], [2.0, 0.2, 0.02])
     np.testing.assert_array_equal(results["rank_test_score"], [3, 1, 2])
     np.testing.assert_array_equal(results["split1_n_features"], [0, 1, 2])

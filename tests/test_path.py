@@ -107,6 +107,11 @@ def test_path_records_describe_each_fit(path, nonlinear):
         model.coefs_, model.intercepts_ = point.coefs, point.intercepts
         assert point.objective == pytest.approx(objective(model, X_train, y_train), rel=1e-10)
         assert point.validation_score == pytest.approx(model.score(X_val, y_val), rel=1e-10)
+        # The validation loss is the data term alone: half the mean squared error.
+        half_mse = 0.5 * np.mean((model.predict(X_val) - y_val) ** 2)
+        assert point.validation_loss == pytest.approx(half_mse, rel=1e-10)
+        penalty = objective(model, X_val, y_val) - point.validation_loss
+        assert penalty > 0 if point.features.size else penalty == 0
     # Penalty matters: the objective rises with alpha along the path. Each
     # point is a stochastic fit that stops when its loss stalls, so allow
     # wiggles and assert the trend.
@@ -128,6 +133,9 @@ def test_relaxed_refit_uses_only_the_points_features(path, nonlinear):
         assert set(point.relaxed_features) <= set(point.features)
         assert point.relaxed_validation_score == pytest.approx(
             relaxed.score(X_val[:, point.features], y_val)
+        )
+        assert point.relaxed_validation_loss == pytest.approx(
+            objective(relaxed, X_val[:, point.features], y_val, include_penalty=False)
         )
     # Somewhere along the path a refit on fewer features beats the linear model.
     X_train, _, y_train, _ = nonlinear
