@@ -276,7 +276,11 @@ def l1_path(
     relax : float or None
         When given, every point is also refit, from a fresh start, on the
         features it uses, with its penalties times ``relax`` (0: no penalty);
-        the relaxed lasso.
+        the relaxed lasso. A point that uses no feature, or more features
+        than ``X`` has rows, is its own relaxed refit: the refit undoes the
+        shrinkage of a sparse selection, and past as many columns as rows
+        the selection is not sparse (the CV estimators choose such a point
+        only when every point is one).
     return_weights : bool
         Keep every point's ``coefs`` and ``intercepts``.
     return_relaxed : bool
@@ -398,7 +402,7 @@ def describe_point(point):
 
 def _relaxed_refit(point, estimator, direction, value, X, y, sample_weight, X_val, y_val, keep):
     """Refit on the point's features with the penalty ``value``; fill in its relaxed fields."""
-    if point.features.size == 0:
+    if point.features.size == 0 or point.features.size > X.shape[0]:
         point.relaxed_features = point.features
         point.relaxed_validation_score = point.validation_score
         point.relaxed_validation_loss = point.validation_loss

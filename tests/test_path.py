@@ -144,6 +144,27 @@ def test_relaxed_refit_uses_only_the_points_features(path, nonlinear):
     assert max(sparse_relaxed) > linear + 0.2
 
 
+def test_a_point_using_more_columns_than_rows_is_its_own_relaxed_refit(nonlinear):
+    X_train, X_val, y_train, y_val = nonlinear
+    rows = 12  # fewer rows than the 20 columns
+    path = l1_path(
+        _regressor(alpha=1e-5, feature_alpha=0.0, max_iter=20),
+        X_train[:rows],
+        y_train[:rows],
+        alphas=[1e-5, 0.3],
+        X_val=X_val,
+        y_val=y_val,
+        relax=0.1,
+        return_relaxed=True,
+    )
+    saturated, sparse = path[-1], path[0]
+    assert saturated.features.size > rows
+    assert saturated.relaxed_estimator is None
+    assert saturated.relaxed_validation_score == saturated.validation_score
+    assert saturated.relaxed_validation_loss == saturated.validation_loss
+    assert 0 < sparse.features.size <= rows and sparse.relaxed_estimator is not None
+
+
 def test_given_alphas_are_fitted_and_reported_largest_first(nonlinear):
     X_train, _, y_train, _ = nonlinear
     path = l1_path(
