@@ -1,7 +1,8 @@
 """How the CV estimators pick a path point from the folds' scores, and their record of it.
 
 The grid runs largest penalty first, so the earlier of two points is the
-sparser one; every rule here breaks ties toward it.
+sparser one; every rule here breaks ties toward it, after the held-out
+loss where a rule uses it.
 """
 
 import numpy as np

@@ -68,8 +68,8 @@ def evaluate_objective(network, params, penalty, n_penalized, X, Y, sample_weigh
 def evaluate_data_loss(network, params, X, Y, sample_weight=None):
     """The data term ``(1/S) sum_i s_i l(y_i, f(x_i))`` on the whole of ``X``.
 
-    On held-out rows it is the deviance by which a CV breaks ties: the
-    log-loss of a classifier, for instance.
+    On held-out rows it is the deviance: the log-loss of a classifier, for
+    instance.
 
     Parameters
     ----------
