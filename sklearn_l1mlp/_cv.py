@@ -376,7 +376,6 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         features = [fold_features for _, _, fold_features, _ in results]
         importance_path = np.mean([fold_path for _, _, _, fold_path in results], axis=0)
         mean_scores = fold_mean(scores, worst=-np.inf)
-        mean_losses = fold_mean(losses, worst=np.inf)
         # Each point's votes: how many folds' fits use each column there.
         votes = np.zeros((grid.size, X.shape[1]), dtype=int)
         for fold_features in features:
@@ -392,6 +391,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             finite = np.where(np.isfinite(scores), scores, np.nan)
             standard_errors = np.nanstd(finite, axis=0) / np.sqrt(len(splits))
             candidates = without_saturated(mean_scores, majority.sum(axis=1), X.shape[0])
+            mean_losses = fold_mean(losses, worst=np.inf)
             chosen = choose_point(
                 candidates, standard_errors, self.rule, self.score_tolerance, mean_losses
             )
@@ -404,7 +404,6 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             grid=grid,
             scores=scores,
             losses=losses,
-            mean_losses=mean_losses,
             features=features,
             importance_path=importance_path,
             mean_scores=mean_scores,
