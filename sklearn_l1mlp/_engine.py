@@ -20,7 +20,7 @@ import numpy as np
 import scipy.optimize
 
 from ._losses import data_loss
-from ._network import Network
+from ._network import Network, forward_pass
 
 __all__ = [
     "DivergenceError",
@@ -82,8 +82,11 @@ def evaluate_data_loss(network, params, X, Y, sample_weight=None):
     -------
     value : float
     """
-    activations = network.forward(params, X)
-    return data_loss(network.loss, Y, activations[-1], sample_weight)
+    # forward_pass, not the training forward: it leaves out the columns whose
+    # first-layer row is zero, which on a sparse wide network is most of them.
+    coefs, intercepts = network.unpack(params)
+    output = forward_pass(X, coefs, intercepts, network.activation, network.output_activation)
+    return data_loss(network.loss, Y, output, sample_weight)
 
 
 #: The key under which ``TrainingState.bookkeeping`` keeps the curves' lengths.

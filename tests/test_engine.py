@@ -7,9 +7,12 @@ from helpers import RecordingKernels
 from sklearn_l1mlp._engine import (
     DivergenceError,
     TrainingState,
+    evaluate_data_loss,
+    evaluate_objective,
     train_lbfgs,
     train_stochastic,
 )
+from sklearn_l1mlp._losses import data_loss
 from sklearn_l1mlp._network import Network
 from sklearn_l1mlp._optimizers import make_optimizer
 from sklearn_l1mlp._penalties import make_penalty
@@ -40,6 +43,21 @@ def _train(network, params, state, X, Y, **kwargs):
     )
     options.update(kwargs)
     return train_stochastic(network, params, state, X, Y, **options)
+
+
+@pytest.mark.parametrize("zero_rows", [0, 38])
+def test_the_data_term_is_the_training_forward_pass_loss_with_unused_columns_left_out(
+    rng, zero_rows
+):
+    network, params, X, Y = _problem(rng, n=50, d=40)
+    network.unpack(params)[0][0][:zero_rows] = 0.0  # 2 of 40 columns used: skipped
+    weights = rng.rand(50)
+    expected = data_loss(network.loss, Y, network.forward(params, X)[-1], weights)
+    assert evaluate_data_loss(network, params, X, Y, weights) == pytest.approx(expected, 1e-12)
+    penalty = make_penalty("proximal", 0.01, "sgd")
+    assert evaluate_objective(
+        network, params, penalty, network.n_weights, X, Y, weights
+    ) == pytest.approx(expected + 0.01 * np.abs(params[: network.n_weights]).sum(), 1e-12)
 
 
 def test_loss_curve_is_row_weighted_mean_of_batch_objectives_before_each_step(rng):

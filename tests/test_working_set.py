@@ -10,7 +10,7 @@ from sklearn_l1mlp._cv_prepare import DEFAULT_TEMPLATE
 from sklearn_l1mlp._network import Network
 from sklearn_l1mlp._optimizers import make_optimizer
 from sklearn_l1mlp._penalties import make_penalty
-from sklearn_l1mlp._working_set import WorkingSet, kkt_violators, nonzero_rows
+from sklearn_l1mlp._working_set import CheckData, WorkingSet, kkt_violators, nonzero_rows
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -79,31 +79,60 @@ def test_the_check_sees_the_full_gradient_of_the_rows_left_out(
     weights = rng.rand(50) if weighted else None
     monkeypatch.setattr(working_set, "_CHECK_CHUNK", 16)  # several chunks, rescaled
     rows = np.array([0, 2, 3, 5])
-    data = sp.csr_matrix(X) if sparse else X
-    gradient = working_set._first_layer_gradient(
-        network, params, data, data.tocsc() if sparse else X, Y, weights, rows
-    )
+    data = CheckData(sp.csr_matrix(X) if sparse else X)
+    gradient, error = working_set._first_layer_gradient(network, params, data, Y, weights, rows)
     _, full = network.loss_and_gradient(params, X, Y, weights)
-    np.testing.assert_allclose(gradient, network.unpack(full)[0][0], rtol=1e-10, atol=1e-12)
+    exact = network.unpack(full)[0][0]
+    np.testing.assert_allclose(gradient, exact, rtol=1e-10, atol=1e-12)
+    assert error is None
+    part, _ = working_set._first_layer_gradient(
+        network, params, data, Y, weights, rows, columns=np.array([4, 1])
+    )
+    np.testing.assert_allclose(part, exact[[4, 1]], rtol=1e-10, atol=1e-12)
+    if not sparse:  # in float32, within the bound it returns on each row
+        fast, error = working_set._first_layer_gradient(
+            network, params, data, Y, weights, rows, fast=True
+        )
+        misses = np.linalg.norm(fast - exact, axis=1)
+        assert np.all(misses > 0) and np.all(misses <= error)
+        assert np.all(error < 1e-4 * np.linalg.norm(exact, axis=1))
 
 
-def test_a_zero_row_violates_exactly_when_its_thresholded_gradient_passes_the_bound(
-    network_and_params, monkeypatch
+@pytest.mark.parametrize("side", [-1, 1])
+@pytest.mark.parametrize("threshold", ["group", "entry"])
+def test_a_float32_check_makes_rows_near_the_bound_again_in_float64(
+    network_and_params, threshold, side, monkeypatch
 ):
     network, params = network_and_params
-    gradient = np.zeros((6, 4))
-    gradient[1] = [0.5, 0.0, 0.0, 0.0]  # soft-thresholded by 0.1: norm 0.4
-    gradient[4] = [0.25, 0.25, 0.0, 0.0]  # norm sqrt(2) * 0.15 = 0.21
-    monkeypatch.setattr(working_set, "_first_layer_gradient", lambda *args: gradient)
+    rng = np.random.RandomState(2)
+    X, Y = rng.normal(size=(40, 6)), rng.normal(size=(40, 2))
+    data = CheckData(X)
+    assert data.single is not None
+    exact, _ = working_set._first_layer_gradient(network, params, data, Y, None, np.arange(6))
+    # Row 1 sits 1e-9 (relative) to one side of the bound, margin and all
+    # (kkt_violators): float32 cannot tell, only float64 can.
+    if threshold == "group":
+        bound = np.linalg.norm(exact[1]) * (1 - side * 1e-9)
+        alpha, feature_alpha = 0.0, (bound - 1e-12) / (1 + 1e-7)
+    else:
+        largest = np.abs(exact[1]).max()
+        alpha, feature_alpha = largest * (1 - side * 1e-9), 0.0
+    penalty = make_penalty("proximal", alpha, "adam", feature_alpha, (6, 4))
+    made = []
+    gradient = working_set._first_layer_gradient
+
+    def recorded(*args, **kwargs):
+        made.append(kwargs.get("columns"))
+        return gradient(*args, **kwargs)
+
+    monkeypatch.setattr(working_set, "_first_layer_gradient", recorded)
     rows = np.array([0, 2, 3, 5])
-    penalty = make_penalty("proximal", 0.1, "adam", 0.3, (6, 4))
-    assert list(kkt_violators(network, params, penalty, None, None, None, rows, 0)) == [1]
-    penalty = make_penalty("proximal", 0.1, "adam", 0.2, (6, 4))
-    assert list(kkt_violators(network, params, penalty, None, None, None, rows, 0)) == [1, 4]
-    # A factor of 2 on row 1 doubles both of its thresholds: 0.3 left, bound 0.4.
-    factors = np.array([1, 2, 1, 1, 1, 1.0])
-    penalty = make_penalty("proximal", 0.1, "adam", 0.2, (6, 4), factors)
-    assert list(kkt_violators(network, params, penalty, None, None, None, rows, 0)) == [4]
+    violators = kkt_violators(network, params, penalty, X, Y, None, rows, data)
+    excess = np.maximum(np.abs(exact) - alpha, 0.0)
+    by_float64 = np.linalg.norm(excess, axis=1) > feature_alpha * (1 + 1e-7) + 1e-12
+    assert by_float64[1] == (side > 0)
+    assert list(violators) == [j for j in (1, 4) if by_float64[j]]
+    assert made[0] is None and 1 in made[1]  # one pass in float32, row 1 again
 
 
 def _wide_task(n_samples=300, n_features=300, seed=0):
