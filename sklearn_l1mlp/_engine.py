@@ -282,6 +282,7 @@ def train_stochastic(
     verbose=False,
     epoch_offset=0,
     measure_rounding=True,
+    order=None,
 ):
     """Train ``params`` by mini-batch sgd or adam with an ``l1_mode`` penalty.
 
@@ -325,6 +326,11 @@ def train_stochastic(
     measure_rounding : bool
         Measure ``lost_to_rounding`` at the end (a pass over the weights; a
         working set's rounds leave it to the last).
+    order : ndarray of int or None
+        The running order of the rows, shuffled in place each epoch: a
+        working set's rounds pass the same array, so that their epochs draw
+        the rows as one call would. None: ``arange(n_samples)``, as each
+        ``fit`` of scikit-learn's MLP starts.
 
     Returns
     -------
@@ -339,7 +345,7 @@ def train_stochastic(
     n_samples = X.shape[0]
     grad = np.empty_like(params)
     work = np.empty_like(params)
-    order = np.arange(n_samples)
+    order = np.arange(n_samples) if order is None else order
     # One batch of every row needs no gather: its gradient is a sum over the
     # rows, which their order changes only in rounding (the shuffle still
     # draws, so later draws agree).

@@ -296,11 +296,13 @@ def train_with_working_set(
     ``state`` are changed in place), for a full ``fit`` (not ``partial_fit``);
     ``round_settings`` are its other keywords (``batch_size``, ``shuffle``,
     ``rng``, ``tol``, ``n_iter_no_change``, ``verbose``), given to every
-    round. The epochs, their order of rows and the stopping rule are the
-    same; the zero rows outside the working set simply cost nothing.
+    round. The epochs, their order of rows (one running shuffle for all the
+    rounds) and the stopping rule are the same; the zero rows outside the
+    working set simply cost nothing.
     """
     n_features = network.layer_sizes[0]
     data = CheckData(X)
+    order = np.arange(X.shape[0])  # the rows' running order, shared by the rounds
     best = None if validation_score is None else params.copy()
     n_iter, length, converged, result, restarts = 0, 1, False, None, 0
     rows = nonzero_rows(network, params)
@@ -316,6 +318,7 @@ def train_with_working_set(
             max_iter=round_epochs,
             epoch_offset=n_iter,
             measure_rounding=False,
+            order=order,
             # After the first round an interruption returns the last round's end.
             keep_last_epoch_on_interrupt=keep_last_epoch_on_interrupt and n_iter == 0,
         )

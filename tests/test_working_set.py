@@ -183,10 +183,33 @@ def test_a_plain_fit_reaches_the_same_objective_with_nearly_the_same_rows(mode, 
     )
     on = L1MLPRegressor(working_set=True, **settings).fit(X, y)
     off = L1MLPRegressor(working_set=False, **settings).fit(X, y)
-    on_rows, off_rows = (set(np.flatnonzero(m.feature_importances_)) for m in (on, off))
-    # Stochastic steps leave a few noise rows flickering near the bound either way.
-    assert len(on_rows & off_rows) >= 0.7 * len(on_rows | off_rows) and {0, 1} <= on_rows
+    # Stochastic steps leave noise rows flickering near the bound either way,
+    # with next to no weight: the rows that carry 1% of the importance agree.
+    on_rows, off_rows = (set(np.flatnonzero(m.feature_importances_ > 0.01)) for m in (on, off))
+    assert len(on_rows & off_rows) >= 0.8 * len(on_rows | off_rows) and {0, 1} <= on_rows
     assert objective(on, X, y) == pytest.approx(objective(off, X, y), rel=0.03)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_rounds_of_the_full_network_draw_the_batches_of_one_call(solver):
+    # A weak penalty keeps every row in use, so every round trains the full
+    # network; shuffled batches of 64 of 200 rows must be those one call draws.
+    X, y = _wide_task(n_samples=200, n_features=120)
+    settings = dict(
+        hidden_layer_sizes=(8,),
+        alpha=1e-6,
+        solver=solver,
+        batch_size=64,
+        max_iter=20,
+        tol=0.0,
+        random_state=0,
+    )
+    on = L1MLPRegressor(working_set=True, **settings).fit(X, y)
+    off = L1MLPRegressor(working_set=False, **settings).fit(X, y)
+    assert np.all(on.coefs_[0] != 0)
+    np.testing.assert_array_equal(on.loss_curve_, off.loss_curve_)
+    for on_coef, off_coef in zip(on.coefs_, off.coefs_, strict=True):
+        np.testing.assert_array_equal(on_coef, off_coef)
 
 
 def test_auto_uses_a_working_set_on_wide_data_with_exact_zeros_only(monkeypatch):
