@@ -135,6 +135,28 @@ def test_a_float32_check_makes_rows_near_the_bound_again_in_float64(
     assert made[0] is None and 1 in made[1]  # one pass in float32, row 1 again
 
 
+def test_a_zero_row_violates_exactly_when_its_thresholded_gradient_passes_the_bound(
+    network_and_params, monkeypatch
+):
+    network, params = network_and_params
+    gradient = np.zeros((6, 4))
+    gradient[1] = [0.5, 0.0, 0.0, 0.0]  # soft-thresholded by 0.1: norm 0.4
+    gradient[4] = [0.25, 0.25, 0.0, 0.0]  # norm sqrt(2) * 0.15 = 0.21
+    monkeypatch.setattr(
+        working_set, "_first_layer_gradient", lambda *args, **kwargs: (gradient, None)
+    )
+    rows, data = np.array([0, 2, 3, 5]), CheckData(np.zeros((2, 6)))
+
+    def violators(penalty):
+        return list(kkt_violators(network, params, penalty, None, None, None, rows, data))
+
+    assert violators(make_penalty("proximal", 0.1, "adam", 0.3, (6, 4))) == [1]
+    assert violators(make_penalty("proximal", 0.1, "adam", 0.2, (6, 4))) == [1, 4]
+    # A factor of 2 on row 1 doubles both of its thresholds: 0.3 left, bound 0.4.
+    factors = np.array([1, 2, 1, 1, 1, 1.0])
+    assert violators(make_penalty("proximal", 0.1, "adam", 0.2, (6, 4), factors)) == [4]
+
+
 def _wide_task(n_samples=300, n_features=300, seed=0):
     """y depends on features 0-3: linearly, through a square and through a product."""
     rng = np.random.RandomState(seed)
