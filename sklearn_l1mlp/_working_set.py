@@ -132,7 +132,8 @@ class CheckData:
     dense float64 ``X`` it is made in float32 (about twice as fast) with a
     bound on its rounding, and only the rows whose answer that bound leaves
     in doubt are made again in float64: the violators are those of an exact
-    check.
+    check. The float32 copy is made at the first check, so a fit that never
+    checks (every round on the full network) pays nothing for it.
 
     Parameters
     ----------
@@ -144,21 +145,30 @@ class CheckData:
         ``X``, sliced by rows (chunks of samples).
     columns : ndarray or CSC matrix
         ``X``, sliced by columns (the working set's).
-    single : ndarray of float32 or None
-        The float32 copy of dense float64 ``X`` (half its memory), when that
-        takes at most ``_SINGLE_COPY_BYTES``; None otherwise.
-    column_norms : ndarray of float32 or None
-        ``||X[:, j]||_2`` from ``single``, for the rounding bound.
+    fast : bool
+        Whether the check runs in float32: dense float64 ``X`` whose copy
+        takes at most ``_SINGLE_COPY_BYTES`` (half of ``X``'s memory).
     """
 
     def __init__(self, X):
         sparse = sp.issparse(X)
         self.rows = X.tocsr() if sparse else X
         self.columns = X.tocsc() if sparse else X
-        self.single = self.column_norms = None
-        if not sparse and X.dtype == np.float64 and X.size * 4 <= _SINGLE_COPY_BYTES:
-            self.single = X.astype(np.float32)
-            self.column_norms = np.sqrt(np.einsum("ij,ij->j", self.single, self.single))
+        self.fast = not sparse and X.dtype == np.float64 and X.size * 4 <= _SINGLE_COPY_BYTES
+        self._single = self._column_norms = None
+
+    @property
+    def single(self):
+        """The float32 copy of ``X`` (made on first use), or None when not ``fast``."""
+        if self.fast and self._single is None:
+            self._single = self.rows.astype(np.float32)
+            self._column_norms = np.sqrt(np.einsum("ij,ij->j", self._single, self._single))
+        return self._single
+
+    @property
+    def column_norms(self):
+        """``||X[:, j]||_2`` from ``single``, for the rounding bound (None when not ``fast``)."""
+        return None if self.single is None else self._column_norms
 
 
 def kkt_violators(network, params, penalty, X, Y, sample_weight, rows, data=None):
@@ -190,7 +200,7 @@ def kkt_violators(network, params, penalty, X, Y, sample_weight, rows, data=None
         return zero
     data = CheckData(X) if data is None else data
     gradient, error = _first_layer_gradient(
-        network, params, data, Y, sample_weight, rows, fast=data.single is not None
+        network, params, data, Y, sample_weight, rows, fast=data.fast
     )
     factors = 1.0 if penalty.penalty_factors is None else penalty.penalty_factors[zero]
     threshold = np.broadcast_to(penalty.alpha * factors, zero.shape)[:, None]

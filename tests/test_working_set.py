@@ -107,7 +107,7 @@ def test_a_float32_check_makes_rows_near_the_bound_again_in_float64(
     rng = np.random.RandomState(2)
     X, Y = rng.normal(size=(40, 6)), rng.normal(size=(40, 2))
     data = CheckData(X)
-    assert data.single is not None
+    assert data.fast and data._single is None  # the float32 copy waits for a check
     exact, _ = working_set._first_layer_gradient(network, params, data, Y, None, np.arange(6))
     # Row 1 sits 1e-9 (relative) to one side of the bound, margin and all
     # (kkt_violators): float32 cannot tell, only float64 can.
@@ -133,6 +133,7 @@ def test_a_float32_check_makes_rows_near_the_bound_again_in_float64(
     assert by_float64[1] == (side > 0)
     assert list(violators) == [j for j in (1, 4) if by_float64[j]]
     assert made[0] is None and 1 in made[1]  # one pass in float32, row 1 again
+    assert data.single.dtype == np.float32
 
 
 def test_a_zero_row_violates_exactly_when_its_thresholded_gradient_passes_the_bound(
