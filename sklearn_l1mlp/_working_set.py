@@ -215,20 +215,17 @@ def kkt_violators(network, params, penalty, X, Y, sample_weight, rows, data=None
     # spread give a sure lower and upper norm. A row whose entries all stay
     # under their threshold, rounding and all, is settled (most rows, when
     # feature_alpha is 0); the rows the two norms leave in doubt are made again.
-    spread = error[zero, None]
-    open_rows = np.flatnonzero(magnitudes.max(axis=1) + spread[:, 0] > threshold[:, 0])
-    low = _thresholded_norms(magnitudes[open_rows], (threshold + spread)[open_rows])
-    high = _thresholded_norms(magnitudes[open_rows], (threshold - spread)[open_rows])
-    violate = low > bound[open_rows]
-    doubtful = ~violate & (high > bound[open_rows])
+    spread = error[zero]
+    open_rows = np.flatnonzero(magnitudes.max(axis=1) + spread > threshold[:, 0])
+    magnitudes, threshold, bound = magnitudes[open_rows], threshold[open_rows], bound[open_rows]
+    spread = spread[open_rows, None]
+    violate = _thresholded_norms(magnitudes, threshold + spread) > bound
+    doubtful = ~violate & (_thresholded_norms(magnitudes, threshold - spread) > bound)
     if np.any(doubtful):
-        again = zero[open_rows[doubtful]]
         exact, _ = _first_layer_gradient(
-            network, params, data, Y, sample_weight, rows, columns=again
+            network, params, data, Y, sample_weight, rows, columns=zero[open_rows[doubtful]]
         )
-        doubtful_threshold = threshold[open_rows[doubtful]]
-        norms = _thresholded_norms(np.abs(exact), doubtful_threshold)
-        violate[doubtful] = norms > bound[open_rows[doubtful]]
+        violate[doubtful] = _thresholded_norms(np.abs(exact), threshold[doubtful]) > bound[doubtful]
     return zero[open_rows[violate]]
 
 
@@ -272,15 +269,15 @@ def _first_layer_gradient(network, params, data, Y, sample_weight, rows, columns
             part_params, X_used[chunk], Y[chunk], weights, grad, return_input_delta=True
         )
         if fast:
+            delta_squares += (share / total * np.linalg.norm(delta)) ** 2
             delta = delta.astype(np.float32)
-            delta_squares += (share / total * np.linalg.norm(delta.astype(np.float64))) ** 2
         gradient += (X_rows[chunk].T @ delta) * (share / total)
     if not fast:
         return gradient, None
     unit = np.finfo(np.float32).eps / 2
     terms = min(_CHECK_CHUNK, n_samples) + 2
     gamma = terms * unit / (1 - terms * unit)
-    # 1.01 covers the float32 norms and the float64 sums around the product.
+    # 1.01 covers the float32 column norms and the float64 sums around the product.
     error = 1.01 * gamma * data.column_norms.astype(np.float64) * np.sqrt(delta_squares)
     if not np.all(np.isfinite(gradient)):
         error = np.full_like(error, np.inf)  # out of float32's range: every row made again
