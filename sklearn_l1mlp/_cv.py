@@ -8,9 +8,10 @@ set (and once on all the data, to place the grid):
    standard deviation 1 on the training rows, so that no column's units
    decide its penalty; constant columns are set aside.
    **Screening** (``screen``): on wide data only the columns most associated
-   with the target, one at a time, go on to the path; ``screen="cv"``
-   tries two sizes of screen, steps 1-3 once for each, and keeps the one
-   whose chosen point scores best.
+   with the target, one at a time, go on to the path; ``screen="cv"`` (the
+   default) tries two sizes of screen, steps 1-3 once for each, and keeps
+   the wider unless the narrower's chosen point scores better by more than
+   a standard error.
 1. **Adaptive factors** (``adaptive=True``): a first fit with the per-weight
    penalty ``initial_alpha`` ranks the features by importance ``m_j``; each
    feature's penalty is then scaled by ``c_j = (max m / m_j) ** adaptive_power``
@@ -52,7 +53,14 @@ from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._cv_choice import choose_point, cv_results, first_to_enter, fold_mean, without_saturated
+from ._cv_choice import (
+    choose_point,
+    cv_results,
+    first_to_enter,
+    first_unless_beaten,
+    fold_mean,
+    without_saturated,
+)
 from ._cv_docs import cv_docstring
 from ._cv_prepare import (
     TEMPLATE_SETTINGS,
@@ -151,7 +159,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         adaptive="auto",
         adaptive_power=1.0,
         initial_alpha=None,
-        screen="auto",
+        screen="cv",
         verbose=0,
     ):
         self.estimator = estimator
@@ -302,8 +310,13 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
                 self.screen, X.shape[0], scaling.kept.size, self.max_features
             )
         ]
-        # With screen="cv", the screen whose chosen point scores best; ties keep "auto".
-        search = max(searches, key=lambda found: found.mean_scores[found.chosen])
+        # With screen="cv", "auto" unless "sis" scores clearly better.
+        search = searches[
+            first_unless_beaten(
+                [found.mean_scores[found.chosen] for found in searches],
+                [found.standard_errors[found.chosen] for found in searches],
+            )
+        ]
         grid, chosen = search.grid, search.chosen
         self.screen_ = search.screen
         self.importance_path_ = search.importance_path
@@ -387,9 +400,9 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         # feature's gradient vanishes as its weights shrink together, so near
         # the sparse end a step up in penalty sometimes empties a network.
         majority = 2 * votes > len(splits)
+        finite = np.where(np.isfinite(scores), scores, np.nan)
+        standard_errors = np.nanstd(finite, axis=0) / np.sqrt(len(splits))
         if self.max_features is None:
-            finite = np.where(np.isfinite(scores), scores, np.nan)
-            standard_errors = np.nanstd(finite, axis=0) / np.sqrt(len(splits))
             candidates = without_saturated(mean_scores, majority.sum(axis=1), X.shape[0])
             mean_losses = fold_mean(losses, worst=np.inf)
             chosen = choose_point(
@@ -407,6 +420,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             features=features,
             importance_path=importance_path,
             mean_scores=mean_scores,
+            standard_errors=standard_errors,
             votes=votes,
             majority=majority,
             chosen=chosen,

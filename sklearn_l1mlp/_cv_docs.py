@@ -93,7 +93,7 @@ CV_PARAMETERS_DOC = """
         times the smallest per-weight ``alpha`` at which a fresh fit on all
         the data uses no feature.
 
-    screen : int, "auto", "sis", "cv" or None, default="auto"
+    screen : int, "auto", "sis", "cv" or None, default="cv"
         Before each path (every fold's, and the one that places the grid),
         keep only this many columns of its training rows: those with the
         strongest marginal association with the target, measured by a step
@@ -102,11 +102,12 @@ CV_PARAMETERS_DOC = """
         ``x``. ``"auto"``: five per training row, so only wide data is
         screened; ``"sis"``: ``n / log n`` of ``n`` training rows (the size
         of Fan & Lv's sure independence screening); ``"cv"``: the CV runs
-        with both (with "auto" alone when "sis" would keep every column, or
-        with ``max_features``) and keeps the one whose chosen point has the
-        better mean score, ties to "auto" (``screen_`` says which), at about
-        twice the time; ``None``: every column. A screened-out column is
-        never selected.
+        with both and keeps "auto" unless the mean score of "sis"'s chosen
+        point is higher than "auto"'s by more than the standard error of
+        "auto"'s (``screen_`` says which); where "sis" would keep every
+        column, or with ``max_features``, "auto" alone runs. On wide data
+        that takes about twice the time of one screen. ``None``: every
+        column. A screened-out column is never selected.
 
     verbose : int, default=0
         1: a line when the grid is placed and one per path point per fold

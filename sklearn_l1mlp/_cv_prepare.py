@@ -105,17 +105,19 @@ def first_fit_alpha(template, X, y, sample_weight, given=None):
 def screen_candidates(screen, n_samples, n_features, max_features=None):
     """The screens a CV fit tries: ``screen`` itself, or both of "cv"'s.
 
-    ``screen="cv"`` tries "auto" (``SCREEN_PER_ROW`` columns per row, which
-    leaves data of at most that many columns whole) and, when it keeps
-    fewer columns than there are, "sis" (``n / log n``); the CV keeps the
-    one whose chosen point scores best. A path over thousands of columns
-    and a few hundred rows starts from a network that memorizes the
-    training rows with noise columns, and keeps them as the penalty grows;
-    one over ``n / log n`` strong columns does not, but on real data the
-    wider screen can hold columns that help only together. It is not the
-    default: it won on synthetic wide tasks (300 rows of 1,000 Gaussian
-    columns: held-out accuracy 0.40 -> 0.71) and lost a little on every
-    real set it ran on (colon, ALL/AML and basehock: 1 to 4 held-out rows;
+    ``screen="cv"`` (the default) tries "auto" (``SCREEN_PER_ROW``
+    columns per row, which leaves data of at most that many columns whole)
+    and, when it keeps fewer columns than there are, "sis" (``n / log n``);
+    the CV keeps "auto" unless "sis" scores better by more than a standard
+    error (``first_unless_beaten``). A path over thousands of columns and a
+    few hundred rows starts from a network that memorizes the training
+    rows with noise columns, and keeps them as the penalty grows; one over
+    ``n / log n`` strong columns does not, but on real data the wider
+    screen can hold columns that help only together. Keeping the better
+    mean score alone won on synthetic wide tasks (300 rows of 1,000
+    Gaussian columns: held-out accuracy 0.40 -> 0.71) and lost a little on
+    colon, ALL/AML and a wide four-class proxy, where "sis" won the CV by
+    less than a standard error (see
     docs/feature_selection.md). With ``max_features`` "cv" is "auto" alone:
     the count is the user's, the columns are those that enter the path
     first, and a screen of ``n / log n`` would make that order mostly the

@@ -7,6 +7,7 @@ from sklearn_l1mlp._cv_choice import (
     choose_point,
     cv_results,
     first_to_enter,
+    first_unless_beaten,
     fold_mean,
     without_saturated,
 )
@@ -37,6 +38,24 @@ def test_best_breaks_ties_by_the_held_out_loss_then_toward_the_sparser_point():
     assert choose_point(means, np.zeros(5), "best", 0.0, losses[::-1]) == 1
     # The bar rules keep the sparsest point above their bar.
     assert choose_point(means, np.zeros(5), "tolerance", 0.5, losses) == 0
+
+
+@pytest.mark.parametrize(
+    "best_scores, index",
+    [
+        ([0.80, 0.84], 0),  # within the first's standard error (0.05)
+        ([0.80, 0.85], 0),  # at the bar: not above it
+        ([0.80, 0.86], 1),
+        ([0.80, 0.86, 0.90], 2),  # the best of those that clear the bar
+        ([0.80, 0.70, 0.90], 2),
+        ([0.80], 0),
+    ],
+)
+def test_first_unless_beaten_keeps_the_first_search_unless_another_clears_its_error(
+    best_scores, index
+):
+    errors = [0.05, 0.0, 0.0][: len(best_scores)]
+    assert first_unless_beaten(best_scores, errors) == index
 
 
 def test_fold_mean_leaves_out_what_failed_and_marks_a_point_no_fold_scored():
