@@ -135,10 +135,12 @@ def _fit_contestant(contestant, X_train, y_train):
         from sklearn_l1mlp import L1MLPClassifier, L1MLPClassifierCV
         from sklearn_l1mlp._cv_prepare import DEFAULT_TEMPLATE
 
-        estimator, screen = None, "auto" if contestant == "ours" else None
+        # "ours" is the defaults, screen included; the other two see every column.
+        settings = {} if contestant == "ours" else {"screen": None}
+        estimator = None
         if contestant == OFF:
             estimator = L1MLPClassifier(**DEFAULT_TEMPLATE, working_set=False)
-        model = L1MLPClassifierCV(estimator, random_state=0, screen=screen).fit(X_train, y_train)
+        model = L1MLPClassifierCV(estimator, random_state=0, **settings).fit(X_train, y_train)
         return model, np.flatnonzero(model.support_)
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
