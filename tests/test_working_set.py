@@ -181,8 +181,11 @@ def test_the_cv_estimator_selects_the_same_features_with_and_without(mode, spars
         network = L1MLPRegressor(**template, working_set=working)
         # Adaptive, so that the path adds features a few at a time (on this
         # square task "auto" is not, and a path that jumps from 1 to 30
-        # features has no one answer to compare).
-        model = L1MLPRegressorCV(network, cv=3, n_alphas=5, random_state=0, adaptive=True)
+        # features has no one answer to compare); one screen that keeps
+        # every column, so that the working set has them all to work on.
+        model = L1MLPRegressorCV(
+            network, cv=3, n_alphas=5, random_state=0, adaptive=True, screen="auto"
+        )
         model = model.fit(X, y)
         supports.append(list(np.flatnonzero(model.support_)))
         scores.append(model.best_score_)
