@@ -21,6 +21,7 @@ import scipy.optimize
 
 from ._losses import data_loss
 from ._network import Network, forward_pass
+from ._sparse_rows import batch_reader
 
 __all__ = [
     "DivergenceError",
@@ -350,6 +351,7 @@ def train_stochastic(
     # rows, which their order changes only in rounding (the shuffle still
     # draws, so later draws agree).
     gather = shuffle and batch_size < n_samples
+    take = batch_reader(X)  # X[rows], but CSR batches are read in place
     best_params = params.copy() if validation_score is not None else None
     checkpoint = None
     n_iter = 0
@@ -370,7 +372,7 @@ def train_stochastic(
                 )
                 sw_batch = None if sample_weight is None else sample_weight[rows]
                 objective = _batch_penalized_step(
-                    network, params, grad, work, state, X[rows], Y[rows], sw_batch
+                    network, params, grad, work, state, take(rows), Y[rows], sw_batch
                 )
                 accumulated += objective * min(batch_size, n_samples - start)
             n_iter += 1

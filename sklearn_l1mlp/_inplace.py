@@ -271,3 +271,20 @@ def relu_backward(delta, activation):
         return delta
     # Multiplying by the mask is twice as fast as assigning through it.
     return np.multiply(delta, activation > 0, out=delta)
+
+
+def csr_rows_product(data, indices, indptr, rows, W, out):
+    """``out <- X[rows] @ W`` for the CSR matrix ``X = (data, indices, indptr)``, if the loops can.
+
+    Returns whether it ran: the loops take 32-bit indices, ``intp`` rows and
+    one float type for ``data``, ``W`` and ``out``; the caller runs SciPy
+    otherwise (see ``_sparse_rows``).
+    """
+    return _kernels is not None and _kernels.csr_rows_product(data, indices, indptr, rows, W, out)
+
+
+def csr_rows_gradient(data, indices, indptr, rows, delta, out):
+    """``out <- X[rows].T @ delta`` for the CSR matrix ``X``, if the loops can (see above)."""
+    return _kernels is not None and _kernels.csr_rows_gradient(
+        data, indices, indptr, rows, delta, out
+    )

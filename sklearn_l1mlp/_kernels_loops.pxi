@@ -326,3 +326,121 @@ def relu_backward(delta, activation):
         else:
             _relu_backward(<float*>pd, <float*>pa, n)
     return True
+
+
+# ---- rows of a CSR matrix ------------------------------------------------------
+# A training batch of sparse input is a set of rows of one CSR matrix. The
+# loops read those rows in place: no copy of the batch and none of SciPy's
+# checks, which on word counts cost more per batch than the products.
+
+cdef int _csr_parts(object data, object indices, object indptr, object rows, int type_num):
+    """``data``'s float type if the CSR parts and ``rows`` suit the loops, else -1."""
+    cdef int found = _type_of(data, type_num)
+    if found == -1:
+        return -1
+    for array, kind in ((indices, cnp.NPY_INT32), (indptr, cnp.NPY_INT32), (rows, cnp.NPY_INTP)):
+        if not cnp.PyArray_Check(array):
+            return -1
+        if cnp.PyArray_TYPE(<cnp.ndarray>array) != kind:
+            return -1
+        if not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>array):
+            return -1
+    return found
+
+
+cdef void _rows_product(floating* data, cnp.int32_t* indices, cnp.int32_t* indptr,
+                        cnp.intp_t* rows, Py_ssize_t n_rows, floating* W,
+                        Py_ssize_t units, floating* out) noexcept nogil:
+    cdef Py_ssize_t b, j, k, r
+    cdef floating value
+    cdef floating *target, *source
+    for b in range(n_rows):
+        target = out + b * units
+        for j in range(units):
+            target[j] = 0
+        r = rows[b]
+        for k in range(indptr[r], indptr[r + 1]):
+            value = data[k]
+            source = W + indices[k] * units
+            for j in range(units):
+                target[j] += value * source[j]
+
+
+def csr_rows_product(data, indices, indptr, rows, W, out):
+    """``out <- X[rows] @ W`` for the CSR matrix ``X = (data, indices, indptr)``.
+
+    ``W`` has shape (n_features, units) and ``out`` (len(rows), units).
+    The caller vouches that the parts form a CSR matrix with ``n_features``
+    columns and that ``rows`` are among its rows: nothing is bounds-checked.
+    Returns True when it ran, False when the loops cannot take the arrays
+    (32-bit indices and ``intp`` rows only).
+    """
+    cdef int type_num = _type_of(W, -1)
+    if type_num == -1 or _type_of(out, type_num) == -1:
+        return False
+    if _csr_parts(data, indices, indptr, rows, type_num) == -1:
+        return False
+    if cnp.PyArray_NDIM(<cnp.ndarray>W) != 2 or cnp.PyArray_NDIM(<cnp.ndarray>out) != 2:
+        return False
+    cdef Py_ssize_t units = cnp.PyArray_DIMS(<cnp.ndarray>W)[1]
+    cdef Py_ssize_t n_rows = _size(rows)
+    if cnp.PyArray_DIMS(<cnp.ndarray>out)[0] != n_rows or cnp.PyArray_DIMS(<cnp.ndarray>out)[1] != units:
+        return False
+    cdef void *pd = _data(data), *pw = _data(W), *po = _data(out)
+    cdef cnp.int32_t* pi = <cnp.int32_t*>_data(indices)
+    cdef cnp.int32_t* pp = <cnp.int32_t*>_data(indptr)
+    cdef cnp.intp_t* pr = <cnp.intp_t*>_data(rows)
+    with nogil:
+        if type_num == cnp.NPY_DOUBLE:
+            _rows_product(<double*>pd, pi, pp, pr, n_rows, <double*>pw, units, <double*>po)
+        else:
+            _rows_product(<float*>pd, pi, pp, pr, n_rows, <float*>pw, units, <float*>po)
+    return True
+
+
+cdef void _rows_gradient(floating* data, cnp.int32_t* indices, cnp.int32_t* indptr,
+                         cnp.intp_t* rows, Py_ssize_t n_rows, floating* delta,
+                         Py_ssize_t units, floating* out, Py_ssize_t size) noexcept nogil:
+    cdef Py_ssize_t b, j, k, r
+    cdef floating value
+    cdef floating *target, *source
+    for k in range(size):
+        out[k] = 0
+    for b in range(n_rows):
+        source = delta + b * units
+        r = rows[b]
+        for k in range(indptr[r], indptr[r + 1]):
+            value = data[k]
+            target = out + indices[k] * units
+            for j in range(units):
+                target[j] += value * source[j]
+
+
+def csr_rows_gradient(data, indices, indptr, rows, delta, out):
+    """``out <- X[rows].T @ delta`` for the CSR matrix ``X = (data, indices, indptr)``.
+
+    ``delta`` has shape (len(rows), units) and ``out`` (n_features, units).
+    Returns True when it ran, False when the loops cannot take the arrays.
+    """
+    cdef int type_num = _type_of(delta, -1)
+    if type_num == -1 or _type_of(out, type_num) == -1:
+        return False
+    if _csr_parts(data, indices, indptr, rows, type_num) == -1:
+        return False
+    if cnp.PyArray_NDIM(<cnp.ndarray>delta) != 2 or cnp.PyArray_NDIM(<cnp.ndarray>out) != 2:
+        return False
+    cdef Py_ssize_t units = cnp.PyArray_DIMS(<cnp.ndarray>delta)[1]
+    cdef Py_ssize_t n_rows = _size(rows)
+    if cnp.PyArray_DIMS(<cnp.ndarray>delta)[0] != n_rows or cnp.PyArray_DIMS(<cnp.ndarray>out)[1] != units:
+        return False
+    cdef void *pd = _data(data), *pe = _data(delta), *po = _data(out)
+    cdef cnp.int32_t* pi = <cnp.int32_t*>_data(indices)
+    cdef cnp.int32_t* pp = <cnp.int32_t*>_data(indptr)
+    cdef cnp.intp_t* pr = <cnp.intp_t*>_data(rows)
+    cdef Py_ssize_t size = _size(out)
+    with nogil:
+        if type_num == cnp.NPY_DOUBLE:
+            _rows_gradient(<double*>pd, pi, pp, pr, n_rows, <double*>pe, units, <double*>po, size)
+        else:
+            _rows_gradient(<float*>pd, pi, pp, pr, n_rows, <float*>pe, units, <float*>po, size)
+    return True

@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 from ._activations import activate, multiply_by_derivative
 from ._losses import LOSS_OF_OUTPUT, data_loss, output_delta
+from ._sparse_rows import input_gradient, input_product
 
 
 class Network:
@@ -150,7 +151,7 @@ class Network:
         Parameters
         ----------
         params : ndarray of shape (n_params,)
-        X : ndarray or CSR/CSC matrix of shape (n_samples, n_features)
+        X : ndarray, CSR/CSC matrix or SparseRows of shape (n_samples, n_features)
 
         Returns
         -------
@@ -163,13 +164,14 @@ class Network:
         activations = self._workspace(X.shape[0])[0]
         layer_input = X
         last = len(coefs) - 1
-        # Only the input can be sparse; issparse costs a microsecond a call.
-        sparse_input = sp.issparse(X)
+        # Only the input can be sparse (a matrix, or a batch of one as
+        # ``SparseRows``); issparse costs a microsecond a call.
+        sparse_input = not isinstance(X, np.ndarray)
         for i, (coef, intercept, out) in enumerate(
             zip(coefs, intercepts, activations, strict=True)
         ):
             if i == 0 and sparse_input:
-                out[...] = layer_input @ coef
+                input_product(layer_input, coef, out)
             else:
                 np.matmul(layer_input, coef, out=out)
             activate(self.output_activation if i == last else self.activation, out, intercept)
@@ -186,7 +188,7 @@ class Network:
         Parameters
         ----------
         params : ndarray of shape (n_params,)
-        X : ndarray or CSR/CSC matrix of shape (n_samples, n_features)
+        X : ndarray, CSR/CSC matrix or SparseRows of shape (n_samples, n_features)
         Y : ndarray of shape (n_samples, n_outputs)
         sample_weight : ndarray of shape (n_samples,) or None
         grad : ndarray of shape (n_params,), optional
@@ -213,11 +215,11 @@ class Network:
         # The output buffer is no longer needed once the loss is known, so the
         # output delta overwrites it.
         delta = output_delta(Y, activations[-1], sample_weight, out=activations[-1])
-        sparse_input = sp.issparse(X)
+        sparse_input = not isinstance(X, np.ndarray)
         for i in range(len(coefs) - 1, -1, -1):
             layer_input = X if i == 0 else activations[i - 1]
             if i == 0 and sparse_input:
-                coef_grads[i][...] = layer_input.T @ delta
+                input_gradient(layer_input, delta, coef_grads[i])
             else:
                 np.matmul(layer_input.T, delta, out=coef_grads[i])
             # The column sums as a product with ones: 3x faster than sum(axis=0).

@@ -11,6 +11,28 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 
+@pytest.fixture(params=["kernels", "numpy"])
+def backend(request, monkeypatch):
+    """Run the test through the compiled loops, then through NumPy (or SciPy) alone.
+
+    Through the loops, the test fails unless a compiled loop actually ran.
+    """
+    from sklearn_l1mlp import _inplace
+
+    if request.param == "numpy":
+        monkeypatch.setattr(_inplace, "_kernels", None)
+        # As SKLEARN_L1MLP_NUMPY_ONLY chooses it: quietly.
+        monkeypatch.setattr(_inplace, "_WHY_NOT", _inplace._CHOSEN)
+        yield request.param
+        return
+    if _inplace._kernels is None:
+        pytest.skip("the compiled loops are not built here")
+    recording = helpers.RecordingKernels(_inplace._kernels)
+    monkeypatch.setattr(_inplace, "_kernels", recording)
+    yield request.param
+    assert recording.calls, "no compiled loop ran: every call fell back to NumPy"
+
+
 @pytest.fixture
 def rng():
     return np.random.RandomState(0)
