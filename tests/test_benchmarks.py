@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
 
@@ -22,10 +23,13 @@ def test_memory_benchmark_streams_chunks(capsys):
     assert chunk_bytes <= train_peak and output_bytes <= predict_peak
 
 
-def test_speed_benchmark_runs_every_contestant_on_a_tiny_workload(capsys):
+@pytest.mark.parametrize("task, n_features", [("clf10", 40), ("text", 400)])
+def test_speed_benchmark_runs_every_contestant_on_a_tiny_workload(task, n_features, capsys):
     bench = runpy.run_path(str(BENCHMARKS / "bench_speed.py"))
     # The functions read the module's globals, so a tiny workload can be added.
-    bench["WORKLOADS"]["tiny"] = ("clf10", 300, 40, (8,), 50, "adam", "float32", 0.6)
+    bench["WORKLOADS"]["tiny"] = (task, 300, n_features, (8,), 50, "adam", "float32", 0.6)
+    X, _ = bench["make_data"]("tiny")
+    assert sp.issparse(X) == (task == "text")
     medians = bench["time_workload"]("tiny", 1, 1)
     assert {"sklearn", "products", "floor", "gradient", "shrink", "proximal", "cumulative"} <= set(
         medians
