@@ -9,7 +9,8 @@ import pytest
 from sklearn_l1mlp._optimizers import SGD, Adam
 from sklearn_l1mlp._penalties import L1_MODES, make_penalty
 
-DOCS = Path(__file__).parent.parent / "docs"
+ROOT = Path(__file__).parent.parent
+DOCS = ROOT / "docs"
 W0 = np.array([0.3, 0.02, 0.0, -0.1])
 G = np.array([0.2, 0.1, -0.3, 0.05])
 ROW = re.compile(r"^\| `(\w+)` \| (\d) \| (.+) \|$")
@@ -65,6 +66,20 @@ def test_tables_cover_every_mode():
     sgd_table, adam_table = _tables()
     assert {mode for mode, _ in sgd_table} == set(L1_MODES) == {m for m, _ in adam_table}
     assert len(sgd_table) == 2 * len(L1_MODES)
+
+
+def test_the_readme_layout_names_every_module():
+    # A newcomer reads the architecture from that list: a module left out is
+    # a module they do not know of.
+    layout = (ROOT / "README.md").read_text().split("## Layout", 1)[1].split("\n## ", 1)[0]
+    package = ROOT / "sklearn_l1mlp"
+    modules = [
+        path
+        for path in [*package.glob("_*.py"), *package.glob("*.pxi")]
+        if path.name not in ("__init__.py", "__main__.py")
+    ]
+    missing = [p.name for p in modules if f"sklearn_l1mlp/{p.name} " not in layout]
+    assert modules and not missing, f"README's Layout does not name {missing}"
 
 
 # The classifier's example stops at its max_iter on purpose.
