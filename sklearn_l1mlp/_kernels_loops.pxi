@@ -334,18 +334,20 @@ def relu_backward(delta, activation):
 # checks, which on word counts cost more per batch than the products.
 
 cdef int _csr_parts(object data, object indices, object indptr, object rows, int type_num):
-    """``data``'s float type if the CSR parts and ``rows`` suit the loops, else -1."""
-    cdef int found = _type_of(data, type_num)
-    if found == -1:
-        return -1
-    for array, kind in ((indices, cnp.NPY_INT32), (indptr, cnp.NPY_INT32), (rows, cnp.NPY_INTP)):
+    """``type_num`` if the CSR parts and ``rows`` suit the loops, else -1.
+
+    The parts are only read, so they may be read-only (joblib hands its
+    workers memory-mapped copies).
+    """
+    for array, kind in ((data, type_num), (indices, cnp.NPY_INT32), (indptr, cnp.NPY_INT32),
+                        (rows, cnp.NPY_INTP)):
         if not cnp.PyArray_Check(array):
             return -1
         if cnp.PyArray_TYPE(<cnp.ndarray>array) != kind:
             return -1
         if not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>array):
             return -1
-    return found
+    return type_num
 
 
 cdef void _rows_product(floating* data, cnp.int32_t* indices, cnp.int32_t* indptr,

@@ -36,6 +36,18 @@ def test_batch_products_are_those_of_the_sliced_rows(backend, dtype, rows, rng):
     np.testing.assert_allclose(gradient, expected_rows.T @ delta, rtol=tolerance, atol=tolerance)
 
 
+def test_read_only_parts_are_read_in_place(backend, rng):
+    # joblib hands its workers memory-mapped, read-only copies of the data.
+    X = _matrix(np.float64, rng)
+    for part in (X.data, X.indices, X.indptr):
+        part.flags.writeable = False
+    rows = np.array([4, 2, 9])
+    W = rng.normal(size=(X.shape[1], 3))
+    out = np.empty((3, 3))
+    input_product(batch_reader(X)(rows), W, out)
+    np.testing.assert_allclose(out, X[rows] @ W, rtol=1e-12, atol=1e-12)
+
+
 def test_64_bit_indices_are_narrowed_once_so_the_loops_take_them(backend, rng):
     X = _matrix(np.float64, rng)
     wide = sp.csr_matrix((X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64)))
