@@ -333,12 +333,19 @@ def relu_backward(delta, activation):
 # loops read those rows in place: no copy of the batch and none of SciPy's
 # checks, which on word counts cost more per batch than the products.
 
-cdef int _csr_parts(object data, object indices, object indptr, object rows, int type_num):
-    """``type_num`` if the CSR parts and ``rows`` suit the loops, else -1.
+cdef int _csr_batch_type(object data, object indices, object indptr, object rows,
+                         object batch, object other):
+    """The float type if the loops can take the arrays, else -1.
 
-    The parts are only read, so they may be read-only (joblib hands its
+    ``batch`` has a row per batch row (``out`` of the product, ``delta`` of
+    the gradient) and ``other`` a row per column of the matrix (``W``, or
+    the gradient's ``out``); both 2-D with the same number of columns. The
+    CSR parts are only read, so they may be read-only (joblib hands its
     workers memory-mapped copies).
     """
+    cdef int type_num = _type_of(batch, -1)
+    if type_num == -1 or _type_of(other, type_num) == -1:
+        return -1
     for array, kind in ((data, type_num), (indices, cnp.NPY_INT32), (indptr, cnp.NPY_INT32),
                         (rows, cnp.NPY_INTP)):
         if not cnp.PyArray_Check(array):
@@ -347,6 +354,11 @@ cdef int _csr_parts(object data, object indices, object indptr, object rows, int
             return -1
         if not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>array):
             return -1
+    cdef cnp.ndarray b = <cnp.ndarray>batch, o = <cnp.ndarray>other
+    if cnp.PyArray_NDIM(b) != 2 or cnp.PyArray_NDIM(o) != 2:
+        return -1
+    if cnp.PyArray_DIMS(b)[0] != _size(rows) or cnp.PyArray_DIMS(b)[1] != cnp.PyArray_DIMS(o)[1]:
+        return -1
     return type_num
 
 
@@ -377,17 +389,11 @@ def csr_rows_product(data, indices, indptr, rows, W, out):
     Returns True when it ran, False when the loops cannot take the arrays
     (32-bit indices and ``intp`` rows only).
     """
-    cdef int type_num = _type_of(W, -1)
-    if type_num == -1 or _type_of(out, type_num) == -1:
-        return False
-    if _csr_parts(data, indices, indptr, rows, type_num) == -1:
-        return False
-    if cnp.PyArray_NDIM(<cnp.ndarray>W) != 2 or cnp.PyArray_NDIM(<cnp.ndarray>out) != 2:
+    cdef int type_num = _csr_batch_type(data, indices, indptr, rows, out, W)
+    if type_num == -1:
         return False
     cdef Py_ssize_t units = cnp.PyArray_DIMS(<cnp.ndarray>W)[1]
     cdef Py_ssize_t n_rows = _size(rows)
-    if cnp.PyArray_DIMS(<cnp.ndarray>out)[0] != n_rows or cnp.PyArray_DIMS(<cnp.ndarray>out)[1] != units:
-        return False
     cdef void *pd = _data(data), *pw = _data(W), *po = _data(out)
     cdef cnp.int32_t* pi = <cnp.int32_t*>_data(indices)
     cdef cnp.int32_t* pp = <cnp.int32_t*>_data(indptr)
@@ -424,17 +430,11 @@ def csr_rows_gradient(data, indices, indptr, rows, delta, out):
     ``delta`` has shape (len(rows), units) and ``out`` (n_features, units).
     Returns True when it ran, False when the loops cannot take the arrays.
     """
-    cdef int type_num = _type_of(delta, -1)
-    if type_num == -1 or _type_of(out, type_num) == -1:
-        return False
-    if _csr_parts(data, indices, indptr, rows, type_num) == -1:
-        return False
-    if cnp.PyArray_NDIM(<cnp.ndarray>delta) != 2 or cnp.PyArray_NDIM(<cnp.ndarray>out) != 2:
+    cdef int type_num = _csr_batch_type(data, indices, indptr, rows, delta, out)
+    if type_num == -1:
         return False
     cdef Py_ssize_t units = cnp.PyArray_DIMS(<cnp.ndarray>delta)[1]
     cdef Py_ssize_t n_rows = _size(rows)
-    if cnp.PyArray_DIMS(<cnp.ndarray>delta)[0] != n_rows or cnp.PyArray_DIMS(<cnp.ndarray>out)[1] != units:
-        return False
     cdef void *pd = _data(data), *pe = _data(delta), *po = _data(out)
     cdef cnp.int32_t* pi = <cnp.int32_t*>_data(indices)
     cdef cnp.int32_t* pp = <cnp.int32_t*>_data(indptr)
