@@ -28,7 +28,9 @@ set (and once on all the data, to place the grid):
    (Meinshausen, 2007).
 
 The point is chosen from the mean scores by ``rule`` (by default the best
-mean score, the sparser point on ties), or, with ``max_features=k``, the k
+mean score, the sparser point on ties; a point using more columns than there
+are rows only when it beats all the others by more than a standard error), or,
+with ``max_features=k``, the k
 columns that enter the path first are taken; the final model is the
 relaxed refit, on all the data, on the features that the fold fits at that
 point use in more than half of the folds, with the scaling folded into its
@@ -54,12 +56,11 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._cv_choice import (
-    choose_point,
+    choose_unsaturated_unless_beaten,
     cv_results,
     first_to_enter,
     first_unless_beaten,
     fold_mean,
-    without_saturated,
 )
 from ._cv_docs import cv_docstring
 from ._cv_prepare import (
@@ -403,10 +404,14 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         finite = np.where(np.isfinite(scores), scores, np.nan)
         standard_errors = np.nanstd(finite, axis=0) / np.sqrt(len(splits))
         if self.max_features is None:
-            candidates = without_saturated(mean_scores, majority.sum(axis=1), X.shape[0])
-            mean_losses = fold_mean(losses, worst=np.inf)
-            chosen = choose_point(
-                candidates, standard_errors, self.rule, self.score_tolerance, mean_losses
+            chosen = choose_unsaturated_unless_beaten(
+                mean_scores,
+                standard_errors,
+                majority.sum(axis=1),
+                X.shape[0],
+                self.rule,
+                self.score_tolerance,
+                fold_mean(losses, worst=np.inf),
             )
             columns = majority[chosen]
         else:

@@ -122,6 +122,43 @@ def without_saturated(mean_scores, n_features, n_samples):
     return np.where(saturated, -np.inf, mean_scores)
 
 
+def choose_unsaturated_unless_beaten(
+    mean_scores, standard_errors, n_features, n_samples, rule, score_tolerance, mean_losses=None
+):
+    """``choose_point`` among the unsaturated points, unless a saturated one clearly beats them.
+
+    A point whose selection uses more columns than there are rows is passed
+    over (``without_saturated``) unless its mean score exceeds the best
+    mean of the other points by more than that best point's standard error;
+    then the best such point is taken, whatever ``rule``. On wide noise the
+    saturated end's mean stays within the noise of the sparser points',
+    while where the signal is spread over many columns (expression data
+    whose classes differ in hundreds of genes) the CV curve still climbs
+    past ``n_samples`` columns, and stopping there cost held-out accuracy.
+
+    Parameters
+    ----------
+    mean_scores, standard_errors : ndarray of shape (n_points,)
+    n_features : ndarray of shape (n_points,)
+        The columns each point's selection uses.
+    n_samples : int
+    rule, score_tolerance, mean_losses
+        As in ``choose_point``.
+
+    Returns
+    -------
+    index : int
+    """
+    candidates = without_saturated(mean_scores, n_features, n_samples)
+    saturated = np.flatnonzero(np.asarray(n_features) > n_samples)
+    if 0 < saturated.size < len(mean_scores):
+        best = int(np.argmax(candidates))
+        best_saturated = int(saturated[np.argmax(mean_scores[saturated])])
+        if mean_scores[best_saturated] > mean_scores[best] + standard_errors[best]:
+            return best_saturated
+    return choose_point(candidates, standard_errors, rule, score_tolerance, mean_losses)
+
+
 def first_to_enter(majority, votes, max_features):
     """The ``max_features`` columns that enter the path first, and the point to refit at.
 

@@ -5,6 +5,7 @@ import pytest
 
 from sklearn_l1mlp._cv_choice import (
     choose_point,
+    choose_unsaturated_unless_beaten,
     cv_results,
     first_to_enter,
     first_unless_beaten,
@@ -63,7 +64,7 @@ def test_fold_mean_leaves_out_what_failed_and_marks_a_point_no_fold_scored():
     np.testing.assert_allclose(fold_mean(values, worst=-np.inf), [0.6, 0.4, -np.inf])
 
 
-def test_a_point_using_more_columns_than_rows_is_never_chosen():
+def test_without_saturated_leaves_out_points_using_more_columns_than_rows():
     # On wide noise the CV curve peaked at the point using all 10,000 columns.
     scores = np.array([0.49, 0.51, 0.50, 0.54])
     n_features = np.array([0, 20, 300, 10_000])
@@ -72,6 +73,40 @@ def test_a_point_using_more_columns_than_rows_is_never_chosen():
     assert choose_point(scores, np.zeros(4), "best", 0.0) == 3
     # When every point is saturated, the scores stand.
     np.testing.assert_array_equal(without_saturated(scores, n_features + 500, 225), scores)
+
+
+@pytest.mark.parametrize(
+    "errors, expected",
+    [
+        # 0.54 is within 0.51's standard error (0.03): the noise case.
+        (np.array([0.02, 0.03, 0.02, 0.02]), 1),
+        # Beyond it: the curve still climbs past n_samples columns.
+        (np.array([0.02, 0.02, 0.02, 0.02]), 3),
+    ],
+)
+def test_a_saturated_point_is_chosen_only_when_it_beats_the_choice_by_a_standard_error(
+    errors, expected
+):
+    scores = np.array([0.49, 0.51, 0.50, 0.54])
+    n_features = np.array([0, 20, 300, 10_000])
+    chosen = choose_unsaturated_unless_beaten(scores, errors, n_features, 225, "best", 0.0)
+    assert chosen == expected
+
+
+def test_the_saturation_bar_leaves_paths_that_are_all_or_never_saturated_to_the_rule():
+    scores = np.array([0.49, 0.51, 0.50, 0.54])
+    errors = np.zeros(4)
+    for n_features in (np.array([0, 20, 30, 40]), np.array([300, 400, 500, 600])):
+        chosen = choose_unsaturated_unless_beaten(scores, errors, n_features, 225, "best", 0.0)
+        assert chosen == 3
+    # The rule still picks among the unsaturated points, and the bar is the
+    # best of them, not the rule's (sparser) choice.
+    n_features = np.array([0, 20, 30, 400])
+    errors = np.full(4, 0.04)
+    chosen = choose_unsaturated_unless_beaten(
+        scores, errors, n_features, 225, "one_standard_error", 0.0
+    )
+    assert chosen == 0
 
 
 def test_first_to_enter_ranks_by_how_long_a_column_is_in_the_path():
