@@ -21,7 +21,9 @@ set (and once on all the data, to place the grid):
    informative ones.
 2. **The path**: ``l1_path`` over one grid of penalties shared by all folds
    (from the value at which a fresh fit on all the data uses no feature down
-   to ``alpha_min_ratio`` times it), warm-started from the dense end.
+   to ``alpha_min_ratio`` times it, continued downward once when the choice
+   is its densest point and uses more columns than there are rows),
+   warm-started from the dense end.
 3. **Relaxed refits** (``relax``): every point is refit on the features it
    uses with its penalty times ``relax`` and scored on the held-out fold, so
    a point is judged by the features it picks, not by its shrinkage
@@ -76,6 +78,7 @@ from ._mlp import L1MLPClassifier, L1MLPRegressor
 from ._path import (
     alpha_max,
     check_alphas,
+    extend_downward,
     fit_quietly,
     l1_path,
     penalty_direction,
@@ -318,6 +321,11 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
                 [found.standard_errors[found.chosen] for found in searches],
             )
         ]
+        if self.alphas is None and search.chosen_at_dense_end:
+            # The CV curve still climbs where the networks use more columns
+            # than there are rows: one more stretch of the grid, downward.
+            grid = extend_downward(search.grid, max(1, self.n_alphas // 2))
+            search = self._search(search.screen, prepared, X_scaled, y_scaled, grid=grid)
         grid, chosen = search.grid, search.chosen
         self.screen_ = search.screen
         self.importance_path_ = search.importance_path
@@ -346,32 +354,32 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             )
         return self
 
-    def _search(self, screen, prepared, X_scaled, y_scaled):
+    def _grid(self, screen, template, initial_alpha, X_scaled, y_scaled, sample_weight):
+        """The path values, largest first: ``alphas``, or placed by fits on all the rows."""
+        if self.alphas is not None:
+            return check_alphas(self.alphas)
+        X_scaled = X_scaled[:, self._screened(screen, X_scaled, y_scaled, sample_weight)]
+        factors = self._factors(template, initial_alpha, X_scaled, y_scaled, sample_weight)
+        adapted = clone(template).set_params(penalty_factors=factors)
+        top = alpha_max(adapted, X_scaled, y_scaled, sample_weight=sample_weight)
+        grid = top * np.geomspace(1.0, self.alpha_min_ratio, self.n_alphas)
+        # The folds' paths run up from their dense end, warm-started, and
+        # should end empty: extend the grid, in its own steps, to there.
+        empty = warm_alpha_max(adapted, X_scaled, y_scaled, fresh=top, sample_weight=sample_weight)
+        step = grid[0] / grid[1]
+        n_above = int(np.ceil(np.log(empty / top) / np.log(step) - 1e-9))
+        return np.concatenate([top * step ** np.arange(n_above, 0, -1), grid])
+
+    def _search(self, screen, prepared, X_scaled, y_scaled, grid=None):
         """Score the path on every fold with ``screen``: the point it chooses, and why.
 
         ``prepared`` is ``(template, direction, initial_alpha, splits, X, y,
         sample_weight)``; ``X_scaled`` and ``y_scaled`` are all the rows,
-        scaled, on which the grid is placed.
+        scaled, on which the grid is placed (unless ``grid`` is given).
         """
         template, direction, initial_alpha, splits, X, y, sample_weight = prepared
-        if self.alphas is None:
-            X_scaled = X_scaled[:, self._screened(screen, X_scaled, y_scaled, sample_weight)]
-            factors = self._factors(template, initial_alpha, X_scaled, y_scaled, sample_weight)
-            adapted = clone(template).set_params(penalty_factors=factors)
-            top = alpha_max(adapted, X_scaled, y_scaled, sample_weight=sample_weight)
-            grid = top * np.geomspace(1.0, self.alpha_min_ratio, self.n_alphas)
-            # The folds' paths run up from their dense end, warm-started, and
-            # should end empty: extend the grid, in its own steps, to there.
-            empty = warm_alpha_max(
-                adapted, X_scaled, y_scaled, fresh=top, sample_weight=sample_weight
-            )
-            step = grid[0] / grid[1]
-            n_above = int(np.ceil(np.log(empty / top) / np.log(step) - 1e-9))
-            grid = np.concatenate([top * step ** np.arange(n_above, 0, -1), grid])
-
-        else:
-            grid = check_alphas(self.alphas)
-
+        if grid is None:
+            grid = self._grid(screen, template, initial_alpha, X_scaled, y_scaled, sample_weight)
         if self.verbose:
             print(
                 f"[{type(self).__name__}] screen={screen!r}: {len(splits)} folds x "
@@ -416,6 +424,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             columns = majority[chosen]
         else:
             chosen, columns = first_to_enter(majority, votes, self.max_features)
+        saturated = columns.sum() > X.shape[0]
 
         return SimpleNamespace(
             screen=screen,
@@ -430,6 +439,9 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             majority=majority,
             chosen=chosen,
             columns=columns,
+            chosen_at_dense_end=(
+                self.max_features is None and saturated and chosen == grid.size - 1
+            ),
         )
 
     def _refit(self, template, direction, value, scaling, columns, X, y, y_scaled, sample_weight):

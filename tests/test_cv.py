@@ -541,6 +541,40 @@ def test_by_default_wide_data_gets_the_screen_the_cv_keeps(wide_regression):
     assert _quick_cv().fit(X, y).screen_ == "sis"
 
 
+@pytest.fixture(scope="module")
+def dense_signal():
+    """60 rows, 400 columns; the two classes differ a little in 200 of them."""
+    rng = np.random.RandomState(0)
+    y = np.arange(60) % 2
+    X = rng.normal(size=(60, 400))
+    X[:, :200] += 0.3 * np.where(y[:, None] == 1, 1, -1) * rng.choice([-1, 1], size=200)
+    return X, y
+
+
+def _grid_sizes_searched(capsys):
+    """The number of penalties of each search, from the verbose lines."""
+    lines = capsys.readouterr().out.splitlines()
+    return [int(line.split(" x ")[1].split()[0]) for line in lines if "penalties, path" in line]
+
+
+def test_where_the_cv_curve_climbs_past_n_columns_the_grid_goes_on_down(dense_signal, capsys):
+    X, y = dense_signal
+    model = L1MLPClassifierCV(random_state=0, cv=3, verbose=1).fit(X, y)
+    first, *_, last = _grid_sizes_searched(capsys)
+    # "auto" chose its densest point, which uses more columns than the 60
+    # rows: searched again with n_alphas // 2 more values below it.
+    assert last == first + 5 and model.alphas_.size == last
+    assert model.screen_ == "auto" and model.n_features_selected_ > 60
+    ratios = model.alphas_[:-1] / model.alphas_[1:]
+    np.testing.assert_allclose(ratios, ratios[0])
+
+
+def test_where_few_columns_carry_the_signal_the_grid_stays_as_placed(wide_regression, capsys):
+    X, y = wide_regression
+    _quick_cv(screen="auto", verbose=1).fit(X, y)
+    assert len(_grid_sizes_searched(capsys)) == 1
+
+
 def test_cv_screen_tries_only_auto_where_sis_would_keep_every_column(small_regression):
     X, y = small_regression  # 300 rows: "sis" would keep 52 columns of 10
     assert screen_candidates("cv", 300, 10) == ["auto"]
