@@ -189,12 +189,21 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         self.verbose = verbose
 
     # -- the procedure ------------------------------------------------------
-    def _template(self):
-        """The network to tune: ``estimator`` (or the default) with the settings given here."""
+    def _template(self, y):
+        """The network to tune: ``estimator`` (or the default, sized for ``y``), settings set."""
         settings = {name: getattr(self, name) for name in TEMPLATE_SETTINGS}
         return make_template(
-            self.estimator, self._estimator_class, settings, self.random_state, type(self).__name__
+            self.estimator,
+            self._estimator_class,
+            settings,
+            self.random_state,
+            type(self).__name__,
+            self._n_outputs(y),
         )
+
+    def _n_outputs(self, y):
+        """The network's outputs for ``y``: its columns (the classifier: its classes, 1 for two)."""
+        return 1 if y.ndim == 1 else y.shape[1]
 
     def _is_adaptive(self, n_samples, n_features):
         """Whether the path is adaptive (``adaptive``; see ``is_adaptive`` for "auto")."""
@@ -287,7 +296,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight):
         sample_weight = check_sample_weight(sample_weight, X)
-        template = self._template()
+        template = self._template(y)
         direction = penalty_direction(template)
         cv = check_cv(self.cv, y, classifier=isinstance(self, ClassifierMixin))
         splits = list(cv.split(X, y))
@@ -614,6 +623,12 @@ class L1MLPClassifierCV(ClassifierMixin, _BaseL1MLPCV):
     _estimator_class = L1MLPClassifier
     _dummy_class = DummyClassifier
     _y_is_numeric = False
+
+    def _n_outputs(self, y):
+        if y.ndim == 2:
+            return y.shape[1]
+        n_classes = np.unique(y).size
+        return n_classes if n_classes > 2 else 1
 
     @property
     def classes_(self):

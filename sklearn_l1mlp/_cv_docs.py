@@ -8,7 +8,9 @@ CV_PARAMETERS_DOC = """
         ``feature_alpha`` set only the *mix* of the two penalties along the
         path (as in ``l1_path``). ``None``: ``{estimator_name}(
         hidden_layer_sizes=(32,), alpha=1.0, feature_alpha=0.0,
-        learning_rate_init=0.01, max_iter=500)``, a per-weight penalty. Use an exact-zero
+        learning_rate_init=0.01, max_iter=500)``, a per-weight penalty,
+        with two hidden units per output where that is more than 32 (more
+        than 16 classes or targets). Use an exact-zero
         ``l1_mode`` (``"proximal"``, the default, or ``"cumulative"``).
 
     hidden_layer_sizes, l1_mode, learning_rate_init, max_iter : default=None

@@ -36,17 +36,23 @@ SCREEN_PER_ROW = 5
 DEFAULT_TEMPLATE = dict(
     hidden_layer_sizes=(32,), alpha=1.0, feature_alpha=0.0, learning_rate_init=0.01, max_iter=500
 )
+#: Hidden units per output the default network has at least: with many
+#: classes 32 units were too few. On a 26-class proxy of the spoken-letters
+#: set (1,560 x 617, four draws, one split each; scratch) 32 units scored
+#: 0.941 held-out accuracy on average and 52 units 0.956 (L2 logistic: 0.975).
+UNITS_PER_OUTPUT = 2
 #: The template's settings the CV estimators take directly (None: keep the template's).
 TEMPLATE_SETTINGS = ("hidden_layer_sizes", "l1_mode", "learning_rate_init", "max_iter")
 
 
-def make_template(estimator, estimator_class, settings, random_state, owner):
+def make_template(estimator, estimator_class, settings, random_state, owner, n_outputs=1):
     """The network to tune: ``estimator`` (or the default) with ``settings`` set.
 
     Parameters
     ----------
     estimator : L1MLPClassifier, L1MLPRegressor or None
-        The CV estimator's ``estimator``; None means ``DEFAULT_TEMPLATE``.
+        The CV estimator's ``estimator``; None means ``DEFAULT_TEMPLATE``,
+        with ``max(32, UNITS_PER_OUTPUT * n_outputs)`` hidden units.
     estimator_class : type
         The class ``estimator`` must be.
     settings : dict
@@ -56,6 +62,8 @@ def make_template(estimator, estimator_class, settings, random_state, owner):
         start alike and the whole fit repeats whatever numpy's global state.
     owner : str
         The CV estimator's class name, for the error message.
+    n_outputs : int
+        The network's outputs: the classes (1 for two), or the targets.
 
     Returns
     -------
@@ -63,7 +71,9 @@ def make_template(estimator, estimator_class, settings, random_state, owner):
         A new, unfitted estimator.
     """
     if estimator is None:
-        template = estimator_class(**DEFAULT_TEMPLATE)
+        (units,) = DEFAULT_TEMPLATE["hidden_layer_sizes"]
+        width = max(units, UNITS_PER_OUTPUT * n_outputs)
+        template = estimator_class(**{**DEFAULT_TEMPLATE, "hidden_layer_sizes": (width,)})
     elif not isinstance(estimator, estimator_class):
         raise TypeError(
             f"{owner} needs an {estimator_class.__name__} as estimator, "

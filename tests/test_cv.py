@@ -350,7 +350,7 @@ def test_the_folds_paths_start_from_the_empty_network(small_regression):
 
 def test_one_setting_changes_without_losing_the_tuned_defaults():
     model = L1MLPRegressorCV().set_params(hidden_layer_sizes=(8,), max_iter=50, random_state=0)
-    template = model._template()
+    template = model._template(np.zeros(3))
     assert template.hidden_layer_sizes == (8,) and template.max_iter == 50
     # The tuned penalty and step stay, and differ from a plain network's.
     tuned = ("alpha", "feature_alpha", "learning_rate_init")
@@ -358,7 +358,25 @@ def test_one_setting_changes_without_losing_the_tuned_defaults():
     assert [getattr(L1MLPRegressor(), name) for name in tuned] != [1.0, 0.0, 0.01]
     # A given network's own settings stay unless one is given here too.
     given = L1MLPRegressorCV(L1MLPRegressor(max_iter=7, alpha=0.5), l1_mode="cumulative")
-    assert given._template().max_iter == 7 and given._template().l1_mode == "cumulative"
+    template = given._template(np.zeros(3))
+    assert template.max_iter == 7 and template.l1_mode == "cumulative"
+
+
+def test_the_default_network_has_two_hidden_units_per_class_past_sixteen():
+    many, few = np.arange(60) % 26, np.arange(60) % 10
+    assert L1MLPClassifierCV()._template(many).hidden_layer_sizes == (52,)
+    assert L1MLPClassifierCV()._template(few).hidden_layer_sizes == (32,)
+    assert L1MLPRegressorCV()._template(np.zeros((5, 20))).hidden_layer_sizes == (40,)
+    # A width given here, or a network given, is kept.
+    assert L1MLPClassifierCV(hidden_layer_sizes=(8,))._template(many).hidden_layer_sizes == (8,)
+    given = L1MLPClassifierCV(L1MLPClassifier(hidden_layer_sizes=(5,)))
+    assert given._template(many).hidden_layer_sizes == (5,)
+    # The fitted network has them.
+    labels = np.arange(120) % 20
+    X = np.random.RandomState(0).normal(size=(120, 3))
+    X[:, 0] += 4 * labels  # column 0 tells the classes apart
+    model = L1MLPClassifierCV(cv=2, n_alphas=3, max_iter=30, random_state=0).fit(X, labels)
+    assert model.support_[0] and model.estimator_.coefs_[0].shape[1] == 40
 
 
 @pytest.mark.parametrize("rule", ["best", "one_standard_error", "tolerance"])
