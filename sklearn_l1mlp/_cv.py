@@ -31,12 +31,11 @@ set (and once on all the data, to place the grid):
 
 The point is chosen from the mean scores by ``rule`` (by default the best
 mean score, the sparser point on ties; a point using more columns than there
-are rows only when it beats all the others by more than a standard error), or,
-with ``max_features=k``, the k
-columns that enter the path first are taken; the final model is the
-relaxed refit, on all the data, on the features that the fold fits at that
-point use in more than half of the folds, with the scaling folded into its
-weights.
+are rows only when it beats all the others fold by fold, by two standard
+errors), or, with ``max_features=k``, the k columns that enter the path
+first are taken; the final model is the relaxed refit, on all the data, on
+the features that the fold fits at that point use in more than half of the
+folds, with the scaling folded into its weights.
 """
 
 from numbers import Integral, Real
@@ -63,6 +62,7 @@ from ._cv_choice import (
     first_to_enter,
     first_unless_beaten,
     fold_mean,
+    fold_standard_errors,
 )
 from ._cv_docs import cv_docstring
 from ._cv_prepare import (
@@ -418,12 +418,10 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         # feature's gradient vanishes as its weights shrink together, so near
         # the sparse end a step up in penalty sometimes empties a network.
         majority = 2 * votes > len(splits)
-        finite = np.where(np.isfinite(scores), scores, np.nan)
-        standard_errors = np.nanstd(finite, axis=0) / np.sqrt(len(splits))
+        standard_errors = fold_standard_errors(scores)
         if self.max_features is None:
             chosen = choose_unsaturated_unless_beaten(
-                mean_scores,
-                standard_errors,
+                scores,
                 majority.sum(axis=1),
                 X.shape[0],
                 self.rule,

@@ -29,6 +29,23 @@ def fold_mean(values, worst):
     return np.where(counts > 0, sums / np.maximum(counts, 1), worst)
 
 
+def fold_standard_errors(values):
+    """The standard error of each point's mean over folds (axis 0), non-finite values left out.
+
+    ``std / sqrt(n_folds)``, the error glmnet's ``lambda.1se`` uses.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_folds, n_points)
+
+    Returns
+    -------
+    errors : ndarray of shape (n_points,)
+    """
+    finite = np.where(np.isfinite(values), values, np.nan)
+    return np.nanstd(finite, axis=0) / np.sqrt(len(values))
+
+
 def choose_point(mean_scores, standard_errors, rule, score_tolerance, mean_losses=None):
     """The grid point ``rule`` picks.
 
@@ -122,23 +139,32 @@ def without_saturated(mean_scores, n_features, n_samples):
     return np.where(saturated, -np.inf, mean_scores)
 
 
+#: Standard errors by which a saturated point's fold-wise gain must clear zero.
+SATURATED_BAR = 2.0
+
+
 def choose_unsaturated_unless_beaten(
-    mean_scores, standard_errors, n_features, n_samples, rule, score_tolerance, mean_losses=None
+    fold_scores, n_features, n_samples, rule, score_tolerance, mean_losses=None
 ):
     """``choose_point`` among the unsaturated points, unless a saturated one clearly beats them.
 
     A point whose selection uses more columns than there are rows is passed
-    over (``without_saturated``) unless its mean score exceeds the best
-    mean of the other points by more than that best point's standard error;
-    then the best such point is taken, whatever ``rule``. On wide noise the
-    saturated end's mean stays within the noise of the sparser points',
-    while where the signal is spread over many columns (expression data
-    whose classes differ in hundreds of genes) the CV curve still climbs
-    past ``n_samples`` columns, and stopping there cost held-out accuracy.
+    over (``without_saturated``) unless it beats the best of the other
+    points fold by fold: the mean of the folds' differences exceeds
+    ``SATURATED_BAR`` (2) standard errors of that mean (about a one-sided
+    test at 5% with five folds). Then the best such point is taken,
+    whatever ``rule``. Where the signal is spread over many columns
+    (expression data whose classes differ in hundreds of genes) the CV
+    curve still climbs past ``n_samples`` columns, and stopping there cost
+    held-out accuracy; on wide noise the best sparser point may be the
+    empty network, whose folds all score alike, and the saturated end
+    beat its mean by more than its standard error (0.533 against 0.502 +/-
+    0.005 at p = 10,000) but not by two of the difference's (0.031 +/- 0.020).
 
     Parameters
     ----------
-    mean_scores, standard_errors : ndarray of shape (n_points,)
+    fold_scores : ndarray of shape (n_folds, n_points)
+        The held-out scores (non-finite where a fold could not score).
     n_features : ndarray of shape (n_points,)
         The columns each point's selection uses.
     n_samples : int
@@ -149,13 +175,19 @@ def choose_unsaturated_unless_beaten(
     -------
     index : int
     """
+    mean_scores = fold_mean(fold_scores, worst=-np.inf)
+    standard_errors = fold_standard_errors(fold_scores)
     candidates = without_saturated(mean_scores, n_features, n_samples)
     saturated = np.flatnonzero(np.asarray(n_features) > n_samples)
     if 0 < saturated.size < len(mean_scores):
         best = int(np.argmax(candidates))
         best_saturated = int(saturated[np.argmax(mean_scores[saturated])])
-        if mean_scores[best_saturated] > mean_scores[best] + standard_errors[best]:
-            return best_saturated
+        gains = fold_scores[:, best_saturated] - fold_scores[:, best]
+        gains = gains[np.isfinite(gains)]
+        if gains.size > 1:
+            error = gains.std() / np.sqrt(gains.size)
+            if gains.mean() > SATURATED_BAR * error:
+                return best_saturated
     return choose_point(candidates, standard_errors, rule, score_tolerance, mean_losses)
 
 

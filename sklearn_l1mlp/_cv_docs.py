@@ -74,10 +74,10 @@ CV_PARAMETERS_DOC = """
         standard error (std over folds / sqrt(n_folds)) of the best
         (glmnet's ``lambda.1se``); ``"tolerance"``, the sparsest within
         ``score_tolerance`` of the best. A point whose selection uses more
-        columns than there are rows is chosen only when its mean score
-        beats the best mean of the other points by more than that point's
-        standard error, whatever the rule (on wide noise such points score
-        as the others do; where many columns carry signal, better).
+        columns than there are rows is chosen only when it beats the best
+        of the other points fold by fold, by more than two standard errors
+        of the mean gain, whatever the rule (on wide noise such points
+        score as the others do; where many columns carry signal, better).
 
     score_tolerance : float, default=0.01
         The tolerance of ``rule="tolerance"``, in the units of ``score``
