@@ -21,9 +21,7 @@ set (and once on all the data, to place the grid):
    informative ones.
 2. **The path**: ``l1_path`` over one grid of penalties shared by all folds
    (from the value at which a fresh fit on all the data uses no feature down
-   to ``alpha_min_ratio`` times it, continued downward once when the choice
-   is its densest point and uses more columns than there are rows),
-   warm-started from the dense end.
+   to ``alpha_min_ratio`` times it), warm-started from the dense end.
 3. **Relaxed refits** (``relax``): every point is refit on the features it
    uses with its penalty times ``relax`` and scored on the held-out fold, so
    a point is judged by the features it picks, not by its shrinkage
@@ -78,7 +76,6 @@ from ._mlp import L1MLPClassifier, L1MLPRegressor
 from ._path import (
     alpha_max,
     check_alphas,
-    extend_downward,
     fit_quietly,
     l1_path,
     penalty_direction,
@@ -330,11 +327,6 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
                 [found.standard_errors[found.chosen] for found in searches],
             )
         ]
-        if self.alphas is None and search.chosen_at_dense_end:
-            # The CV curve still climbs where the networks use more columns
-            # than there are rows: one more stretch of the grid, downward.
-            grid = extend_downward(search.grid, max(1, self.n_alphas // 2))
-            search = self._search(search.screen, prepared, X_scaled, y_scaled, grid=grid)
         grid, chosen = search.grid, search.chosen
         self.screen_ = search.screen
         self.importance_path_ = search.importance_path
@@ -379,16 +371,15 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         n_above = int(np.ceil(np.log(empty / top) / np.log(step) - 1e-9))
         return np.concatenate([top * step ** np.arange(n_above, 0, -1), grid])
 
-    def _search(self, screen, prepared, X_scaled, y_scaled, grid=None):
+    def _search(self, screen, prepared, X_scaled, y_scaled):
         """Score the path on every fold with ``screen``: the point it chooses, and why.
 
         ``prepared`` is ``(template, direction, initial_alpha, splits, X, y,
         sample_weight)``; ``X_scaled`` and ``y_scaled`` are all the rows,
-        scaled, on which the grid is placed (unless ``grid`` is given).
+        scaled, on which the grid is placed.
         """
         template, direction, initial_alpha, splits, X, y, sample_weight = prepared
-        if grid is None:
-            grid = self._grid(screen, template, initial_alpha, X_scaled, y_scaled, sample_weight)
+        grid = self._grid(screen, template, initial_alpha, X_scaled, y_scaled, sample_weight)
         if self.verbose:
             print(
                 f"[{type(self).__name__}] screen={screen!r}: {len(splits)} folds x "
@@ -431,7 +422,6 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             columns = majority[chosen]
         else:
             chosen, columns = first_to_enter(majority, votes, self.max_features)
-        saturated = columns.sum() > X.shape[0]
 
         return SimpleNamespace(
             screen=screen,
@@ -446,9 +436,6 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             majority=majority,
             chosen=chosen,
             columns=columns,
-            chosen_at_dense_end=(
-                self.max_features is None and saturated and chosen == grid.size - 1
-            ),
         )
 
     def _refit(self, template, direction, value, scaling, columns, X, y, y_scaled, sample_weight):

@@ -42,11 +42,6 @@ CV_PARAMETERS_DOC = """
         (``alpha_max``) down to ``alpha_min_ratio`` times it, extended upward
         in the same steps to where a warm-started fit uses none
         (``warm_alpha_max``), so that the folds' paths end (nearly) empty.
-        When the point chosen is the grid's densest and its selection uses
-        more columns than there are rows (the CV curve still climbing, as
-        where the classes differ in hundreds of genes), the chosen screen's
-        search runs once more on the grid continued downward by
-        ``n_alphas // 2`` values in its own step.
 
     n_alphas : int, default=10
 

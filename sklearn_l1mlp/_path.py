@@ -124,26 +124,6 @@ def check_alphas(alphas):
     return np.sort(values)[::-1]
 
 
-def extend_downward(grid, n_points):
-    """``grid`` (largest first) continued below its smallest value in its own step.
-
-    Parameters
-    ----------
-    grid : ndarray of shape (n_values,)
-        A geometric grid, largest first, of at least two values.
-    n_points : int
-        How many values to add.
-
-    Returns
-    -------
-    grid : ndarray of shape (n_values + n_points,)
-        ``grid`` followed by ``grid[-1] / step ** k`` for ``k = 1 ... n_points``,
-        with ``step = grid[-2] / grid[-1]``.
-    """
-    step = grid[-2] / grid[-1]
-    return np.concatenate([grid, grid[-1] / step ** np.arange(1, n_points + 1)])
-
-
 def fit_quietly(estimator, X, y, sample_weight):
     """``estimator.fit(X, y, sample_weight=...)`` without ConvergenceWarnings.
 

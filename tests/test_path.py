@@ -14,7 +14,6 @@ from sklearn_l1mlp import (
     objective,
     warm_alpha_max,
 )
-from sklearn_l1mlp._path import extend_downward
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -221,9 +220,3 @@ def test_the_callback_sees_each_point_as_it_is_fitted_with_its_importances(nonli
     assert seen[::-1] == path
     for point in path:
         np.testing.assert_array_equal(np.flatnonzero(point.importances), point.features)
-
-
-def test_extend_downward_continues_the_grid_in_its_own_step():
-    grid = 4.0 * 0.5 ** np.arange(4)  # 4, 2, 1, 0.5
-    np.testing.assert_allclose(extend_downward(grid, 3), [4, 2, 1, 0.5, 0.25, 0.125, 0.0625])
-    np.testing.assert_array_equal(extend_downward(grid, 0), grid)
