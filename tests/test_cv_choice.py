@@ -65,18 +65,17 @@ def test_fold_mean_leaves_out_what_failed_and_marks_a_point_no_fold_scored():
     np.testing.assert_allclose(fold_mean(values, worst=-np.inf), [0.6, 0.4, -np.inf])
 
 
+N_FEATURES = np.array([0, 20, 300, 10_000])  # 225 rows: the last two are saturated
+
+
 def test_without_saturated_leaves_out_points_using_more_columns_than_rows():
     # On wide noise the CV curve peaked at the point using all 10,000 columns.
     scores = np.array([0.49, 0.51, 0.50, 0.54])
-    n_features = np.array([0, 20, 300, 10_000])
-    candidates = without_saturated(scores, n_features, n_samples=225)
+    candidates = without_saturated(scores, N_FEATURES, n_samples=225)
     assert choose_point(candidates, np.zeros(4), "best", 0.0) == 1
     assert choose_point(scores, np.zeros(4), "best", 0.0) == 3
     # When every point is saturated, the scores stand.
-    np.testing.assert_array_equal(without_saturated(scores, n_features + 500, 225), scores)
-
-
-N_FEATURES = np.array([0, 20, 300, 10_000])  # 225 rows: the last two are saturated
+    np.testing.assert_array_equal(without_saturated(scores, N_FEATURES + 500, 225), scores)
 
 
 def test_a_saturated_point_that_beats_the_others_fold_by_fold_is_chosen():
