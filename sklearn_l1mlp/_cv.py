@@ -65,9 +65,9 @@ from ._cv_choice import (
 from ._cv_docs import cv_docstring
 from ._cv_prepare import (
     TEMPLATE_SETTINGS,
+    adaptive_candidates,
     adaptive_factors,
     first_fit_alpha,
-    is_adaptive,
     make_template,
     screen_candidates,
     screened_columns,
@@ -202,10 +202,6 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         """The network's outputs for ``y``: its columns (the classifier: its classes, 1 for two)."""
         return 1 if y.ndim == 1 else y.shape[1]
 
-    def _is_adaptive(self, n_samples, n_features):
-        """Whether the path is adaptive (``adaptive``; see ``is_adaptive`` for "auto")."""
-        return is_adaptive(self.adaptive, n_samples, n_features)
-
     def _initial_alpha(self, template, X, y, sample_weight):
         return first_fit_alpha(template, X, y, sample_weight, self.initial_alpha)
 
@@ -308,18 +304,23 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         X_scaled = scaling.transform(X)
         y_scaled, _ = self._scaled_targets(y, y[:0], sample_weight)
 
-        # None: not adaptive. Decided once, on all the rows, so every fold agrees.
+        # Decided once, on all the rows, so every fold agrees.
+        adaptive_choices = adaptive_candidates(
+            self.adaptive, X.shape[0], scaling.kept.size, self.max_features
+        )
         initial_alpha = None
-        if self._is_adaptive(X.shape[0], scaling.kept.size):
+        if adaptive_choices[0]:
             initial_alpha = self._initial_alpha(template, X_scaled, y_scaled, sample_weight)
-        self.adaptive_ = initial_alpha is not None
-        prepared = (template, direction, initial_alpha, splits, X, y, sample_weight)
+        prepared = (template, direction, splits, X, y, sample_weight)
         searches = [
-            self._search(screen, prepared, X_scaled, y_scaled)
+            self._search(screen, initial_alpha, prepared, X_scaled, y_scaled)
             for screen in screen_candidates(
                 self.screen, X.shape[0], scaling.kept.size, self.max_features
             )
         ]
+        if len(adaptive_choices) > 1:
+            # The path without factors, over every column the screen keeps.
+            searches.append(self._search(searches[0].screen, None, prepared, X_scaled, y_scaled))
         # With screen="cv", "auto" unless "sis" scores clearly better.
         search = searches[
             first_unless_beaten(
@@ -329,6 +330,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         ]
         grid, chosen = search.grid, search.chosen
         self.screen_ = search.screen
+        self.adaptive_ = search.initial_alpha is not None
         self.importance_path_ = search.importance_path
         self.cv_results_ = cv_results(
             grid, direction, search.scores, search.features, search.mean_scores, search.losses
@@ -371,14 +373,14 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         n_above = int(np.ceil(np.log(empty / top) / np.log(step) - 1e-9))
         return np.concatenate([top * step ** np.arange(n_above, 0, -1), grid])
 
-    def _search(self, screen, prepared, X_scaled, y_scaled):
+    def _search(self, screen, initial_alpha, prepared, X_scaled, y_scaled):
         """Score the path on every fold with ``screen``: the point it chooses, and why.
 
         ``prepared`` is ``(template, direction, initial_alpha, splits, X, y,
         sample_weight)``; ``X_scaled`` and ``y_scaled`` are all the rows,
         scaled, on which the grid is placed.
         """
-        template, direction, initial_alpha, splits, X, y, sample_weight = prepared
+        template, direction, splits, X, y, sample_weight = prepared
         grid = self._grid(screen, template, initial_alpha, X_scaled, y_scaled, sample_weight)
         if self.verbose:
             print(
@@ -425,6 +427,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
 
         return SimpleNamespace(
             screen=screen,
+            initial_alpha=initial_alpha,
             grid=grid,
             scores=scores,
             losses=losses,

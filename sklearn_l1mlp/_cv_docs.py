@@ -86,11 +86,15 @@ CV_PARAMETERS_DOC = """
     adaptive : bool or "auto", default="auto"
         Scale each feature's penalty by ``(max m / m_j) ** adaptive_power``,
         ``m`` the importances of a first fit (the adaptive lasso). ``"auto"``:
-        only when ``X`` has at most five (non-constant) columns per row, the
-        data ``screen="auto"`` leaves whole; on wider
-        data the first fit's importances are noise (any few columns separate
-        the rows) and the factors would shut out the columns it happened to
-        leave out.
+        with at most one (non-constant) column per row, always; above five
+        (where ``screen="auto"`` screens), never: on such wide data the first
+        fit's importances are noise (any few columns separate the rows) and
+        the factors would shut out the columns it happened to leave out. In
+        between, the CV scores the path both with and without the factors
+        and keeps the one without only when its chosen point's mean score is
+        better by a standard error (where many columns each carry a little
+        of the signal, as words do); with ``max_features``, always, since
+        the factors set the order in which columns enter the path.
 
     adaptive_power : float, default=1.0
 
@@ -128,8 +132,8 @@ CV_ATTRIBUTES_DOC = """
         The penalties chosen.
 
     adaptive_ : bool
-        Whether the path used adaptive factors (what ``adaptive="auto"``
-        decided).
+        Whether the chosen path used adaptive factors (what
+        ``adaptive="auto"`` decided).
 
     screen_ : int, "auto", "sis" or None
         The screen whose path was chosen (what ``screen="cv"`` decided);

@@ -3,7 +3,7 @@
 The default network (``DEFAULT_TEMPLATE``) and how the settings given to a
 CV estimator go into it; which columns a wide training set keeps
 (``screened_columns``); whether the path is adaptive and its penalty factors
-from a first fit (``is_adaptive``, ``first_fit_alpha``, ``adaptive_factors``).
+from a first fit (``adaptive_candidates``, ``first_fit_alpha``, ``adaptive_factors``).
 """
 
 from numbers import Integral
@@ -88,20 +88,42 @@ def make_template(estimator, estimator_class, settings, random_state, owner, n_o
     return template
 
 
-def is_adaptive(adaptive, n_samples, n_features):
-    """Whether the path is adaptive: ``adaptive``, where "auto" means at most 5 columns a row.
+def adaptive_candidates(adaptive, n_samples, n_features, max_features=None):
+    """Whether the path is adaptive: ``[adaptive]``, or for "auto" the ones the CV tries.
 
     The adaptive lasso's factors are only as good as the first fit they
-    come from (Zou, 2006, asks a consistent one). With many more columns
-    than rows (50 rows, 2,000 genes) a network separates the training
-    rows with any few of them, so the first fit's importances are noise,
-    and every column it leaves out is shut out of the path for good.
-    The bound is the one above which ``screen="auto"`` screens: the
-    factors serve where every column goes on to the path.
+    come from (Zou, 2006, asks a consistent one, which needs more rows
+    than columns). With many more columns than rows (50 rows, 2,000
+    genes) a network separates the training rows with any few of them,
+    so the first fit's importances are noise, and every column it leaves
+    out is shut out of the path for good: above ``SCREEN_PER_ROW`` columns
+    a row (where ``screen="auto"`` screens) "auto" is ``[False]``. Up to
+    one column a row it is ``[True]``. In between the factors help or
+    hurt by data set: on 225 rows of 1,000 Gaussian columns, 5 of them
+    informative, the path without them kept 125 columns (held-out
+    accuracy 0.560, against 0.787 with 6); on the word counts of basehock
+    (1,495 rows, 4,862 columns) the first fit used 598 words, and with
+    their factors the path never went past about 100, where without them
+    it peaked at 350 (CV mean 0.961 against 0.951). So "auto" there is
+    ``[True, False]``: the CV scores both paths and keeps the one without
+    factors only when it scores better by a standard error
+    (``first_unless_beaten``). With ``max_features`` it is ``[True]``: a
+    fixed count takes the columns in the order they enter the path, and
+    the factors make that order (basehock at k = 10: 0.900 downstream
+    accuracy with them, 0.749 without).
+
+    Returns
+    -------
+    choices : list of bool
+        The first is the path's default; a second is scored beside it.
     """
-    if adaptive == "auto":
-        return n_features <= SCREEN_PER_ROW * n_samples
-    return bool(adaptive)
+    if adaptive != "auto":
+        return [bool(adaptive)]
+    if n_features <= n_samples:
+        return [True]
+    if n_features > SCREEN_PER_ROW * n_samples:
+        return [False]
+    return [True] if max_features is not None else [True, False]
 
 
 def first_fit_alpha(template, X, y, sample_weight, given=None):

@@ -11,7 +11,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 from sklearn_l1mlp import L1MLPClassifier, L1MLPClassifierCV, L1MLPRegressor, L1MLPRegressorCV
-from sklearn_l1mlp._cv_prepare import screen_candidates
+from sklearn_l1mlp._cv_prepare import adaptive_candidates, screen_candidates
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -328,7 +328,9 @@ def test_a_seed_repeats_the_fit_whatever_numpys_global_state(small_regression):
 @pytest.mark.parametrize(
     "n_samples, n_features, adaptive", [(120, 60, True), (40, 60, True), (24, 150, False)]
 )
-def test_auto_is_adaptive_only_up_to_five_columns_per_row(n_samples, n_features, adaptive):
+def test_auto_matches_the_path_it_keeps(n_samples, n_features, adaptive):
+    # One path up to a column a row, none above five; in between the CV
+    # scores both and keeps the adaptive one here (few columns carry y).
     X, y, _ = _nonlinear_regression(n_samples, n_features, seed=0)
     model = _quick_cv(n_alphas=3).fit(X, y)
     assert model.adaptive_ is adaptive
@@ -337,6 +339,34 @@ def test_auto_is_adaptive_only_up_to_five_columns_per_row(n_samples, n_features,
     np.testing.assert_array_equal(
         model.cv_results_["mean_test_score"], forced.cv_results_["mean_test_score"]
     )
+
+
+def test_auto_tries_both_paths_only_between_one_and_five_columns_per_row():
+    assert adaptive_candidates("auto", 300, 300) == [True]
+    assert adaptive_candidates("auto", 100, 301) == [True, False]
+    assert adaptive_candidates("auto", 100, 500) == [True, False]
+    assert adaptive_candidates("auto", 100, 501) == [False]
+    assert adaptive_candidates("auto", 100, 301, max_features=10) == [True]
+    assert adaptive_candidates(True, 10, 501) == [True]
+    assert adaptive_candidates(False, 300, 3) == [False]
+
+
+def test_auto_drops_the_factors_where_many_columns_carry_the_signal():
+    # 100 rows, 300 columns, 150 of them shifted a little by class: the
+    # adaptive first fit separates the rows with a few, and its factors
+    # shut the rest out (CV mean 0.91 with 20 columns, 0.98 with 58 without).
+    rng = np.random.RandomState(0)
+    y = np.arange(100) % 2
+    X = rng.normal(size=(100, 300))
+    X[:, :150] += 0.3 * np.where(y[:, None] == 1, 1, -1) * rng.choice([-1, 1], size=150)
+    model = L1MLPClassifierCV(random_state=0, cv=3).fit(X, y)
+    adapted = L1MLPClassifierCV(random_state=0, cv=3, adaptive=True).fit(X, y)
+    plain = L1MLPClassifierCV(random_state=0, cv=3, adaptive=False).fit(X, y)
+    assert model.adaptive_ is False
+    assert plain.best_score_ > adapted.best_score_
+    assert model.best_score_ == plain.best_score_
+    np.testing.assert_array_equal(model.support_, plain.support_)
+    assert model.support_[:150].mean() > 2 * model.support_[150:].mean()
 
 
 def test_the_folds_paths_start_from_the_empty_network(small_regression):
