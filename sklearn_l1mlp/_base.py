@@ -91,6 +91,7 @@ class BaseL1MLP(BaseEstimator, ABC):
         "feature_alpha": [Interval(Real, 0, None, closed="left")],
         "penalty_factors": ["array-like", None],
         "working_set": ["boolean", StrOptions({"auto"})],
+        "l2_alpha": [Interval(Real, 0, None, closed="left")],
     }
 
     def _store_parameters(self, arguments):
@@ -258,7 +259,7 @@ class BaseL1MLP(BaseEstimator, ABC):
         if incremental and _same_kind(previous, fresh):
             state = previous.copy()
             state.penalty.set_strengths(
-                penalty.alpha, penalty.feature_alpha, penalty.penalty_factors
+                penalty.alpha, penalty.feature_alpha, penalty.penalty_factors, penalty.l2_alpha
             )
             return state
         # A warm start keeps the history (samples seen, loss curve) but, unlike
@@ -280,6 +281,7 @@ class BaseL1MLP(BaseEstimator, ABC):
             self.feature_alpha,
             network.coef_shapes[0],
             self._checked_penalty_factors(network.layer_sizes[0]),
+            self.l2_alpha,
         )
 
     def _checked_penalty_factors(self, n_features):
@@ -449,7 +451,7 @@ def objective(estimator, X, y, sample_weight=None, *, include_penalty=True):
     """A fitted estimator's objective ``J`` on ``X, y``: data term plus penalty.
 
     ``J = (1/S) sum_i s_i l(y_i, f(x_i)) + alpha * sum |w| + feature_alpha *
-    sum_j ||W1[j]||_2`` (with the penalty factors), the quantity ``fit``
+    sum_j ||W1[j]||_2 + l2_alpha / 2 * sum w**2`` (with the penalty factors), the quantity ``fit``
     minimizes, at the estimator's current strengths.
 
     Parameters

@@ -7,9 +7,10 @@ fitted attributes and warnings.
 
 The objective, for the weights ``w`` that are penalized::
 
-    J = (1/S) sum_i s_i l(y_i, f(x_i)) + alpha * sum |w|
+    J = (1/S) sum_i s_i l(y_i, f(x_i)) + alpha * sum |w| + l2_alpha/2 * sum w**2
 
-evaluated per mini-batch (its weighted mean data term, the whole penalty).
+evaluated per mini-batch (its weighted mean data term, the whole penalty;
+see ``_penalties`` for the group term and the factors).
 """
 
 import copy
@@ -234,6 +235,7 @@ def _batch_penalized_step(network, params, grad, work, state, X_batch, Y_batch, 
     penalty, optimizer = state.penalty, state.optimizer
     data_value, _ = network.loss_and_gradient(params, X_batch, Y_batch, sw_batch, grad)
     objective = data_value + penalty.value(weights)
+    penalty.add_smooth_gradient(weight_grad, weights)
     # Free memory for the hooks: the step's buffer until the step, the spent
     # gradient after it.
     weight_work = work[:n_penalized]
@@ -521,10 +523,13 @@ def train_lbfgs(
     def objective(x):
         current = to_params(x)
         data_value, _ = network64.loss_and_gradient(current, X, Y, sample_weight, grad)
+        penalty.add_smooth_gradient(grad[:n_penalized], current[:n_penalized])
         if split:
             alphas = penalty.weight_alphas(n_penalized)
-            value = data_value + float(
-                np.sum(alphas * (x[:n_penalized] + x[n_penalized : 2 * n_penalized]))
+            value = (
+                data_value
+                + penalty.smooth_value(current[:n_penalized])
+                + float(np.sum(alphas * (x[:n_penalized] + x[n_penalized : 2 * n_penalized])))
             )
             weight_grad = grad[:n_penalized]
             full_grad = np.concatenate(

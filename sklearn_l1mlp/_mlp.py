@@ -81,6 +81,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         feature_alpha=0.0,
         penalty_factors=None,
         working_set="auto",
+        l2_alpha=0.0,
     ):
         self._store_parameters(locals())
 
@@ -307,6 +308,7 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         feature_alpha=0.0,
         penalty_factors=None,
         working_set="auto",
+        l2_alpha=0.0,
     ):
         self._store_parameters(locals())
 

@@ -141,6 +141,18 @@ PARAMETERS_DOC = """
         of the features in use rather than of all of them. ``"auto"``: on
         for sgd and adam with an exact-zero ``l1_mode`` and at least 100
         features; ``partial_fit`` always trains every row.
+
+    l2_alpha : float, default=0.0
+        Strength of a ridge term ``l2_alpha / 2 * sum w**2`` on the same
+        weights (scikit-learn's MLP ``alpha`` is this term divided by the
+        batch's sample count; here, like ``alpha``, it is not divided). It
+        is smooth, so its gradient ``l2_alpha * w`` joins the data gradient
+        and goes through the optimizer in every ``l1_mode``; with the L1
+        terms it makes the elastic net. It shrinks the weights the L1 terms
+        keep, which helps where there are few rows: a network of 137 rows
+        and a few hundred columns otherwise keeps what its random start put
+        in the directions the rows do not see. The CV estimators set it to
+        ``1 / n_samples``.
 """
 
 ATTRIBUTES_DOC = """

@@ -3,20 +3,23 @@
 The penalty on the penalized parameters ``w`` (the weights, plus the biases
 when they are penalized) is::
 
-    alpha * sum |w|  +  feature_alpha * sum_j ||W1[j, :]||_2
+    alpha * sum |w|  +  feature_alpha * sum_j ||W1[j, :]||_2  +  l2_alpha/2 * sum w**2
 
 the second term a group lasso on each input feature's row of first-layer
 weights (Scardapane et al., 2017), which zeroes whole rows and so drops
 whole features. Optional per-feature factors ``c_j`` (glmnet's
 ``penalty.factor``) scale both terms on row ``j`` of ``W1``: its weights pay
 ``c_j * alpha * |w|`` and its group term ``c_j * feature_alpha * ||W1[j]||``;
-the adaptive lasso sets them from a first fit.
+the adaptive lasso sets them from a first fit. The third, a ridge term
+(weight decay; with the L1 terms the elastic net), is smooth: its gradient
+``l2_alpha * w`` joins the data gradient before any hook, in every mode
+(``add_smooth_gradient``), and goes through the optimizer like it.
 
 A training step calls three hooks on ``w`` (a view of the flat parameter
 vector, whose first ``n_features * n_units`` entries are ``W1`` row by row),
 in this order::
 
-    g = gradient of the data term          (taken before any hook)
+    g = gradient of the data term          (plus the ridge term's)
     penalty.before_step(w, rate, work)           # may move w
     penalty.on_gradient(g, w, work)              # may change g
     steps = optimizer.step(params, g, buffer)
@@ -66,6 +69,9 @@ class L1Penalty:
     penalty_factors : ndarray of shape (n_features,) or None
         Each input feature's factor ``c_j`` on both terms for its row of
         ``W1``; ``None`` means 1 for every feature.
+    l2_alpha : float, default=0.0
+        The ridge strength: the term ``l2_alpha / 2 * sum w**2`` (not divided
+        by the number of samples, and without factors).
 
     Attributes
     ----------
@@ -81,9 +87,12 @@ class L1Penalty:
     exact_zeros = False
     lbfgs_form = None
 
-    def __init__(self, alpha, feature_alpha=0.0, first_layer_shape=None, penalty_factors=None):
+    def __init__(
+        self, alpha, feature_alpha=0.0, first_layer_shape=None, penalty_factors=None, l2_alpha=0.0
+    ):
         self.alpha = float(alpha)
         self.feature_alpha = float(feature_alpha)
+        self.l2_alpha = float(l2_alpha)
         self.first_layer_shape = first_layer_shape
         self.penalty_factors = (
             None if penalty_factors is None else np.asarray(penalty_factors, dtype=float)
@@ -121,10 +130,11 @@ class L1Penalty:
         without per-weight state have nothing to take back.
         """
 
-    def set_strengths(self, alpha, feature_alpha, penalty_factors):
+    def set_strengths(self, alpha, feature_alpha, penalty_factors, l2_alpha=0.0):
         """Change the strengths in place (``partial_fit`` keeps the penalty's state)."""
         self.alpha = float(alpha)
         self.feature_alpha = float(feature_alpha)
+        self.l2_alpha = float(l2_alpha)
         self.penalty_factors = penalty_factors
         self._factor_cache = None
 
@@ -214,16 +224,34 @@ class L1Penalty:
         rows *= np.maximum(keep, 0)
 
     def value(self, w):
-        """The penalty ``alpha * sum |w| + feature_alpha * sum_j ||W1[j]||`` (with factors)."""
+        """The penalty ``alpha * sum |w| + feature_alpha * sum_j ||W1[j]||`` (with factors)
+        plus the ridge term ``l2_alpha / 2 * sum w**2``."""
+        total = self.smooth_value(w)
         if self.penalty_factors is None:
-            total = self.alpha * abs_sum(w)
+            total += self.alpha * abs_sum(w)
         else:
-            total = float(np.sum(self.weight_alphas(w.size) * np.abs(w)))
+            total += float(np.sum(self.weight_alphas(w.size) * np.abs(w)))
         if self.feature_alpha:
             rows = self._rows(w)
             norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))[:, None]
             total += float(np.sum(self._row_alphas() * norms))
         return total
+
+    def smooth_value(self, w):
+        """The ridge term ``l2_alpha / 2 * sum w**2`` (0.0 without one)."""
+        if not self.l2_alpha:
+            return 0.0
+        return 0.5 * self.l2_alpha * float(np.dot(w, w))
+
+    def add_smooth_gradient(self, grad, w):
+        """``grad += l2_alpha * w``: the ridge term's gradient, before any hook.
+
+        The engine calls it right after taking the data gradient (and the
+        L-BFGS objective with it), so that the ridge term is part of the
+        smooth objective that the optimizer and every mode see.
+        """
+        if self.l2_alpha:
+            axpy(w, grad, self.l2_alpha)
 
     def before_step(self, w, rate, work=None):
         """Called before the optimizer's step, after the gradient is taken.
@@ -373,8 +401,10 @@ class CumulativeL1(L1Penalty):
 
     exact_zeros = True
 
-    def __init__(self, alpha, feature_alpha=0.0, first_layer_shape=None, penalty_factors=None):
-        super().__init__(alpha, feature_alpha, first_layer_shape, penalty_factors)
+    def __init__(
+        self, alpha, feature_alpha=0.0, first_layer_shape=None, penalty_factors=None, l2_alpha=0.0
+    ):
+        super().__init__(alpha, feature_alpha, first_layer_shape, penalty_factors, l2_alpha)
         self.total = 0.0
         self.received = None
 
@@ -506,8 +536,14 @@ def check_mode(mode, solver, feature_alpha=0.0, stochastic_solvers=None):
 
 
 def make_penalty(
-    mode, alpha, solver, feature_alpha=0.0, first_layer_shape=None, penalty_factors=None
+    mode,
+    alpha,
+    solver,
+    feature_alpha=0.0,
+    first_layer_shape=None,
+    penalty_factors=None,
+    l2_alpha=0.0,
 ):
     """The penalty object for ``l1_mode=mode``, checked against ``solver``."""
     check_mode(mode, solver, feature_alpha)
-    return L1_MODES[mode](alpha, feature_alpha, first_layer_shape, penalty_factors)
+    return L1_MODES[mode](alpha, feature_alpha, first_layer_shape, penalty_factors, l2_alpha)

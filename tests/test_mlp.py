@@ -56,6 +56,23 @@ def test_alpha_zero_reproduces_sklearn_classifier(solver, cancer):
     assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-9)
 
 
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_l2_alpha_is_sklearns_alpha_over_the_batch(solver, cancer):
+    # scikit-learn divides its ridge term by the batch's rows; ours is whole.
+    X, y = cancer
+    n_samples = X.shape[0]
+    settings = dict(
+        hidden_layer_sizes=(12,), solver=solver, max_iter=15, batch_size=n_samples, random_state=0
+    )
+    ours = L1MLPClassifier(l1_mode="gradient", alpha=0.0, l2_alpha=2.0 / n_samples, **settings)
+    theirs = MLPClassifier(alpha=2.0, **settings).fit(X, y)
+    ours.fit(X, y)
+    np.testing.assert_allclose(_all_params(ours), _all_params(theirs), rtol=1e-8, atol=1e-11)
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-8)
+    plain = L1MLPClassifier(l1_mode="gradient", alpha=0.0, **settings).fit(X, y)
+    assert np.sum(_weights(ours) ** 2) < np.sum(_weights(plain) ** 2)
+
+
 @pytest.mark.parametrize("early_stopping", [False, True])
 @pytest.mark.parametrize("loss", ["squared_error", "poisson"])
 def test_alpha_zero_reproduces_sklearn_regressor(loss, early_stopping, regression):

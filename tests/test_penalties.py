@@ -183,6 +183,21 @@ def test_penalty_value_is_alpha_times_l1_norm(rng):
     )
 
 
+@pytest.mark.parametrize("mode", list(L1_MODES))
+def test_ridge_term_joins_the_value_and_the_smooth_gradient_in_every_mode(mode, rng):
+    w, g = _weights_and_gradient(rng)
+    penalty = make_penalty(mode, ALPHA, "sgd", l2_alpha=0.3)
+    assert penalty.value(w) == pytest.approx(ALPHA * np.abs(w).sum() + 0.15 * np.sum(w**2))
+    assert penalty.smooth_value(w) == pytest.approx(0.15 * np.sum(w**2))
+    grad = g.copy()
+    penalty.add_smooth_gradient(grad, w)
+    np.testing.assert_allclose(grad, g + 0.3 * w, rtol=1e-12)
+    # Without it the gradient is left as it was.
+    plain = g.copy()
+    make_penalty(mode, ALPHA, "sgd").add_smooth_gradient(plain, w)
+    np.testing.assert_array_equal(plain, g)
+
+
 @pytest.mark.parametrize("mode", ["shrink", "cumulative"])
 def test_mode_solver_pair_outside_the_table_names_both_and_what_works(mode):
     with pytest.raises(ValueError) as error:
