@@ -12,7 +12,12 @@ set (and once on all the data, to place the grid):
    default) tries two sizes of screen, steps 1-3 once for each, and keeps
    the wider unless the narrower's chosen point scores better by more than
    a standard error.
-1. **Adaptive factors** (``adaptive=True``): a first fit with the per-weight
+   **Ridge** (the default network's ``l2_alpha = 1 / n_samples``, none with
+   ``max_features``): every fit below also pays ``l2_alpha / 2 * sum w**2``,
+   so that a network on few rows does not keep its random start in the
+   directions they leave free.
+1. **Adaptive factors** (``adaptive=True``, or by CV for ``"auto"``
+   between one and five columns a row): a first fit with the per-weight
    penalty ``initial_alpha`` ranks the features by importance ``m_j``; each
    feature's penalty is then scaled by ``c_j = (max m / m_j) ** adaptive_power``
    (the adaptive lasso of Zou, 2006), so that a feature the network barely
@@ -67,6 +72,7 @@ from ._cv_prepare import (
     TEMPLATE_SETTINGS,
     adaptive_candidates,
     adaptive_factors,
+    default_l2_alpha,
     first_fit_alpha,
     make_template,
     screen_candidates,
@@ -118,6 +124,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         "l1_mode": [StrOptions(RegistryNames(L1_MODES, where=_makes_exact_zeros)), None],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither"), None],
         "max_iter": [Interval(Integral, 1, None, closed="left"), None],
+        "l2_alpha": [Interval(Real, 0, None, closed="left"), None],
         "random_state": ["random_state"],
         "standardize": ["boolean"],
         "max_features": [Interval(Integral, 1, None, closed="left"), None],
@@ -146,6 +153,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         l1_mode=None,
         learning_rate_init=None,
         max_iter=None,
+        l2_alpha=None,
         random_state=None,
         standardize=True,
         alphas=None,
@@ -168,6 +176,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         self.l1_mode = l1_mode
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
+        self.l2_alpha = l2_alpha
         self.random_state = random_state
         self.standardize = standardize
         self.alphas = alphas
@@ -187,7 +196,12 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
 
     # -- the procedure ------------------------------------------------------
     def _template(self, y):
-        """The network to tune: ``estimator`` (or the default, sized for ``y``), settings set."""
+        """The network to tune: ``estimator`` (or the default, sized for ``y``), settings set.
+
+        The default's ridge term is sized for all of ``y``'s rows (the
+        folds' fits, on four fifths of them, keep it), and left out with
+        ``max_features`` (``default_l2_alpha``).
+        """
         settings = {name: getattr(self, name) for name in TEMPLATE_SETTINGS}
         return make_template(
             self.estimator,
@@ -196,6 +210,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             self.random_state,
             type(self).__name__,
             self._n_outputs(y),
+            default_l2_alpha(y.shape[0], self.max_features),
         )
 
     def _n_outputs(self, y):

@@ -8,12 +8,16 @@ CV_PARAMETERS_DOC = """
         ``feature_alpha`` set only the *mix* of the two penalties along the
         path (as in ``l1_path``). ``None``: ``{estimator_name}(
         hidden_layer_sizes=(32,), alpha=1.0, feature_alpha=0.0,
-        learning_rate_init=0.01, max_iter=500)``, a per-weight penalty,
-        with two hidden units per output where that is more than 32 (more
-        than 16 classes or targets). Use an exact-zero
+        learning_rate_init=0.01, max_iter=500, l2_alpha=1 / n_samples)``
+        (``l2_alpha=0`` with ``max_features``: the ridge term makes
+        correlated columns enter the path together, which spoils the
+        order a fixed count takes them in), a per-weight penalty with a
+        ridge term, with two hidden units per
+        output where that is more than 32 (more than 16 classes or
+        targets). Use an exact-zero
         ``l1_mode`` (``"proximal"``, the default, or ``"cumulative"``).
 
-    hidden_layer_sizes, l1_mode, learning_rate_init, max_iter : default=None
+    hidden_layer_sizes, l1_mode, learning_rate_init, max_iter, l2_alpha : default=None
         Settings of the network, as in ``{estimator_name}``. ``None`` keeps
         the network's own (the default network's, or ``estimator``'s); a
         value replaces it and leaves every other setting as it is, so

@@ -298,10 +298,11 @@ def test_rescaling_columns_does_not_change_the_selection(small_regression):
 
 def test_raw_units_without_standardizing_lose_what_standardizing_keeps(small_regression):
     X, y = small_regression
-    X = X * np.r_[1e-3, 1e-3, np.ones(X.shape[1] - 2)]  # two informative columns in tiny units
+    # The two factors of the product x1 * x2, in tiny units.
+    X = X * np.r_[1, 1e-3, 1e-3, np.ones(X.shape[1] - 3)]
     kept = _quick_cv().fit(X, y).support_
     raw = _quick_cv(standardize=False).fit(X, y).support_
-    assert kept[:2].all() and not raw[:2].any()
+    assert kept[1:3].all() and not raw[1:3].any()
 
 
 def test_constant_columns_are_never_selected_and_sparse_input_is_scaled(small_regression):
@@ -409,6 +410,24 @@ def test_the_default_network_has_two_hidden_units_per_class_past_sixteen():
     assert model.support_[0] and model.estimator_.coefs_[0].shape[1] == 40
 
 
+def test_the_default_network_has_a_ridge_term_of_one_over_the_rows(small_regression):
+    X, y = small_regression
+    assert L1MLPRegressorCV()._template(np.zeros(200)).l2_alpha == pytest.approx(1 / 200)
+    # None at a fixed count, whose order the term would spoil.
+    assert L1MLPRegressorCV(max_features=5)._template(np.zeros(200)).l2_alpha == 0.0
+    # A value given here, or a network given, is kept.
+    assert L1MLPRegressorCV(l2_alpha=0.0)._template(np.zeros(200)).l2_alpha == 0.0
+    given = L1MLPRegressorCV(L1MLPRegressor(l2_alpha=0.25))
+    assert given._template(np.zeros(200)).l2_alpha == 0.25
+    # Every fit inside has it, the final network too, and it shrinks the weights.
+    ridge = _quick_cv().fit(X, y)
+    plain = _quick_cv(l2_alpha=0.0).fit(X, y)
+    assert ridge.estimator_.l2_alpha == pytest.approx(1 / X.shape[0])
+    assert plain.estimator_.l2_alpha == 0.0
+    size = [np.sum(model.estimator_.coefs_[1] ** 2) for model in (ridge, plain)]
+    assert size[0] < size[1]
+
+
 @pytest.mark.parametrize("rule", ["best", "one_standard_error", "tolerance"])
 def test_each_rule_picks_the_point_it_names(small_regression, rule):
     X, y = small_regression
@@ -427,7 +446,7 @@ def test_each_rule_picks_the_point_it_names(small_regression, rule):
 
 def test_max_features_takes_the_columns_that_enter_the_path_first(small_regression):
     X, y = small_regression
-    free = _quick_cv().fit(X, y)
+    free = _quick_cv(l2_alpha=0.0).fit(X, y)  # with max_features the ridge term is 0
     frequency = free.selection_frequency_
     assert frequency.shape == (X.shape[1],) and set(np.unique(frequency)) <= {0, 1 / 3, 2 / 3, 1}
     np.testing.assert_array_equal(free.columns_read_, np.flatnonzero(frequency > 0.5))
@@ -470,9 +489,12 @@ def test_raw_units_of_a_real_data_set_do_not_spoil_the_selection(raw_breast_canc
     assert 1 <= model.n_features_selected_ <= 15
 
 
-def test_accuracy_ties_on_a_real_data_set_go_to_the_lower_log_loss(raw_breast_cancer):
-    # Accuracy moves in steps of a row: on this flat curve several points tie.
-    model, _ = raw_breast_cancer
+def test_accuracy_ties_on_a_real_data_set_go_to_the_lower_log_loss(raw_cancer):
+    # Accuracy moves in steps of a row: on this flat curve several points tie
+    # (without the ridge term; with it, this split has one best point).
+    X, y = raw_cancer
+    X_train, _, y_train, _ = train_test_split(X, y, stratify=y, random_state=0)
+    model = L1MLPClassifierCV(random_state=0, l2_alpha=0.0).fit(X_train, y_train)
     results = model.cv_results_
     tied = _tied_for_best(results["mean_test_score"])
     assert tied.size > 1
