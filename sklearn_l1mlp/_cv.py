@@ -12,7 +12,8 @@ set (and once on all the data, to place the grid):
    default) tries two sizes of screen, steps 1-3 once for each, and keeps
    the wider unless the narrower's chosen point scores better by more than
    a standard error.
-   **Ridge** (the default network's ``l2_alpha = 1 / n_samples``, none with
+   **Ridge** (the default network's ``l2_alpha = 1 / n_samples`` where rows
+   are at least as many as columns; on wider data by CV; none with
    ``max_features``): every fit below also pays ``l2_alpha / 2 * sum w**2``,
    so that a network on few rows does not keep its random start in the
    directions they leave free.
@@ -72,9 +73,9 @@ from ._cv_prepare import (
     TEMPLATE_SETTINGS,
     adaptive_candidates,
     adaptive_factors,
-    default_l2_alpha,
     first_fit_alpha,
     make_template,
+    ridge_candidates,
     screen_candidates,
     screened_columns,
 )
@@ -108,6 +109,16 @@ from ._validation import (
 def _makes_exact_zeros(mode_class):
     # The CV selects features, which needs a mode whose zeros are exact.
     return mode_class.exact_zeros
+
+
+def _kept(searches):
+    """The first search, unless another's chosen point scores better by a standard error."""
+    return searches[
+        first_unless_beaten(
+            [found.mean_scores[found.chosen] for found in searches],
+            [found.standard_errors[found.chosen] for found in searches],
+        )
+    ]
 
 
 class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
@@ -195,12 +206,12 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         self.verbose = verbose
 
     # -- the procedure ------------------------------------------------------
-    def _template(self, y):
+    def _template(self, y, l2_alpha=0.0):
         """The network to tune: ``estimator`` (or the default, sized for ``y``), settings set.
 
-        The default's ridge term is sized for all of ``y``'s rows (the
-        folds' fits, on four fifths of them, keep it), and left out with
-        ``max_features`` (``default_l2_alpha``).
+        ``l2_alpha`` is the default network's ridge term (one of
+        ``ridge_candidates``, sized for all the rows; the folds' fits, on
+        four fifths of them, keep it).
         """
         settings = {name: getattr(self, name) for name in TEMPLATE_SETTINGS}
         return make_template(
@@ -210,7 +221,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             self.random_state,
             type(self).__name__,
             self._n_outputs(y),
-            default_l2_alpha(y.shape[0], self.max_features),
+            l2_alpha,
         )
 
     def _n_outputs(self, y):
@@ -304,13 +315,16 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight):
         sample_weight = check_sample_weight(sample_weight, X)
-        template = self._template(y)
+        scaling = column_scaling(X, sample_weight, self.standardize)
+        ridges = ridge_candidates(X.shape[0], scaling.kept.size, self.max_features)
+        if self.estimator is not None or self.l2_alpha is not None:
+            ridges = ridges[:1]  # the network's own ridge term, or the one given
+        template = self._template(y, ridges[0])
         direction = penalty_direction(template)
         cv = check_cv(self.cv, y, classifier=isinstance(self, ClassifierMixin))
         splits = list(cv.split(X, y))
         if self.verbose:
             print(f"[{type(self).__name__}] placing the grid: fits on all {X.shape[0]} rows")
-        scaling = column_scaling(X, sample_weight, self.standardize)
         if scaling.kept.size == 0:
             raise ValueError(
                 "Every column of X is constant, so there is no feature to select; "
@@ -337,15 +351,16 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             # The path without factors, over every column the screen keeps.
             searches.append(self._search(searches[0].screen, None, prepared, X_scaled, y_scaled))
         # With screen="cv", "auto" unless "sis" scores clearly better.
-        search = searches[
-            first_unless_beaten(
-                [found.mean_scores[found.chosen] for found in searches],
-                [found.standard_errors[found.chosen] for found in searches],
-            )
-        ]
+        search = _kept(searches)
+        if len(ridges) > 1:
+            # The search kept, again with the ridge term: kept if clearly better.
+            ridged = (self._template(y, ridges[1]),) + prepared[1:]
+            again = self._search(search.screen, search.initial_alpha, ridged, X_scaled, y_scaled)
+            search = _kept([search, again])
         grid, chosen = search.grid, search.chosen
         self.screen_ = search.screen
         self.adaptive_ = search.initial_alpha is not None
+        self.l2_alpha_ = float(search.template.l2_alpha)
         self.importance_path_ = search.importance_path
         self.cv_results_ = cv_results(
             grid, direction, search.scores, search.features, search.mean_scores, search.losses
@@ -359,7 +374,15 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         self.selection_frequency_ = search.votes[chosen] / len(splits)
         columns = search.columns
         self._refit(
-            template, direction, grid[chosen], scaling, columns, X, y, y_scaled, sample_weight
+            search.template,
+            direction,
+            grid[chosen],
+            scaling,
+            columns,
+            X,
+            y,
+            y_scaled,
+            sample_weight,
         )
         self.support_ = self.feature_importances_ > 0
         self.n_features_selected_ = int(self.support_.sum())
@@ -441,6 +464,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             chosen, columns = first_to_enter(majority, votes, self.max_features)
 
         return SimpleNamespace(
+            template=template,
             screen=screen,
             initial_alpha=initial_alpha,
             grid=grid,

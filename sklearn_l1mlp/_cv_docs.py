@@ -8,11 +8,13 @@ CV_PARAMETERS_DOC = """
         ``feature_alpha`` set only the *mix* of the two penalties along the
         path (as in ``l1_path``). ``None``: ``{estimator_name}(
         hidden_layer_sizes=(32,), alpha=1.0, feature_alpha=0.0,
-        learning_rate_init=0.01, max_iter=500, l2_alpha=1 / n_samples)``
-        (``l2_alpha=0`` with ``max_features``: the ridge term makes
-        correlated columns enter the path together, which spoils the
-        order a fixed count takes them in), a per-weight penalty with a
-        ridge term, with two hidden units per
+        learning_rate_init=0.01, max_iter=500, l2_alpha=1 / n_samples)``,
+        a per-weight penalty with a ridge term (on data with more columns
+        than rows the CV also scores the network with ``l2_alpha=0`` and
+        keeps the term only when it scores better by a standard error;
+        with ``max_features``, ``l2_alpha=0``: the term makes correlated
+        columns enter the path together, which spoils the order a fixed
+        count takes them in; see ``ridge_candidates``), with two hidden units per
         output where that is more than 32 (more than 16 classes or
         targets). Use an exact-zero
         ``l1_mode`` (``"proximal"``, the default, or ``"cumulative"``).
@@ -138,6 +140,10 @@ CV_ATTRIBUTES_DOC = """
     adaptive_ : bool
         Whether the chosen path used adaptive factors (what
         ``adaptive="auto"`` decided).
+
+    l2_alpha_ : float
+        The ridge term of the chosen path's network (what the default
+        network's CV decided; else the network's own or the one given).
 
     screen_ : int, "auto", "sis" or None
         The screen whose path was chosen (what ``screen="cv"`` decided);

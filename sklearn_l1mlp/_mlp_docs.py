@@ -152,7 +152,8 @@ PARAMETERS_DOC = """
         keep, which helps where there are few rows: a network of 137 rows
         and a few hundred columns otherwise keeps what its random start put
         in the directions the rows do not see. The CV estimators set it to
-        ``1 / n_samples`` (0 with ``max_features``).
+        ``1 / n_samples`` (on wider data only when the CV finds it pays; 0
+        with ``max_features``).
 """
 
 ATTRIBUTES_DOC = """

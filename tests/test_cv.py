@@ -11,7 +11,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 from sklearn_l1mlp import L1MLPClassifier, L1MLPClassifierCV, L1MLPRegressor, L1MLPRegressorCV
-from sklearn_l1mlp._cv_prepare import adaptive_candidates, screen_candidates
+from sklearn_l1mlp._cv_prepare import adaptive_candidates, ridge_candidates, screen_candidates
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -410,22 +410,38 @@ def test_the_default_network_has_two_hidden_units_per_class_past_sixteen():
     assert model.support_[0] and model.estimator_.coefs_[0].shape[1] == 40
 
 
-def test_the_default_network_has_a_ridge_term_of_one_over_the_rows(small_regression):
-    X, y = small_regression
-    assert L1MLPRegressorCV()._template(np.zeros(200)).l2_alpha == pytest.approx(1 / 200)
-    # None at a fixed count, whose order the term would spoil.
-    assert L1MLPRegressorCV(max_features=5)._template(np.zeros(200)).l2_alpha == 0.0
+def test_the_default_networks_ridge_term_is_one_over_the_rows(small_regression):
+    assert ridge_candidates(200, 200) == [pytest.approx(1 / 200)]
+    # Wider: none first, the term tried beside it; a fixed count: none.
+    assert ridge_candidates(200, 201) == [0.0, pytest.approx(1 / 200)]
+    assert ridge_candidates(200, 50, max_features=5) == [0.0]
+    assert L1MLPRegressorCV()._template(np.zeros(200), 0.005).l2_alpha == 0.005
     # A value given here, or a network given, is kept.
-    assert L1MLPRegressorCV(l2_alpha=0.0)._template(np.zeros(200)).l2_alpha == 0.0
+    assert L1MLPRegressorCV(l2_alpha=0.0)._template(np.zeros(200), 0.005).l2_alpha == 0.0
     given = L1MLPRegressorCV(L1MLPRegressor(l2_alpha=0.25))
-    assert given._template(np.zeros(200)).l2_alpha == 0.25
+    assert given._template(np.zeros(200), 0.005).l2_alpha == 0.25
     # Every fit inside has it, the final network too, and it shrinks the weights.
+    X, y = small_regression  # 300 rows, 10 columns
     ridge = _quick_cv().fit(X, y)
     plain = _quick_cv(l2_alpha=0.0).fit(X, y)
-    assert ridge.estimator_.l2_alpha == pytest.approx(1 / X.shape[0])
-    assert plain.estimator_.l2_alpha == 0.0
+    assert ridge.l2_alpha_ == ridge.estimator_.l2_alpha == pytest.approx(1 / X.shape[0])
+    assert plain.l2_alpha_ == plain.estimator_.l2_alpha == 0.0
     size = [np.sum(model.estimator_.coefs_[1] ** 2) for model in (ridge, plain)]
     assert size[0] < size[1]
+
+
+@pytest.mark.parametrize("data, ridged", [("dense_signal", True), ("wide_regression", False)])
+def test_wide_data_keeps_the_ridge_term_where_it_scores_better(data, ridged, request):
+    # The classes of dense_signal differ a little in 200 of 400 columns; y
+    # of wide_regression acts through x0**2 and x1 alone.
+    X, y = request.getfixturevalue(data)
+    cv_class = L1MLPClassifierCV if data == "dense_signal" else L1MLPRegressorCV
+    model = cv_class(random_state=0, cv=3).fit(X, y)
+    ridge = 1 / X.shape[0]
+    assert model.l2_alpha_ == pytest.approx(ridge if ridged else 0.0)
+    forced = cv_class(random_state=0, cv=3, l2_alpha=model.l2_alpha_).fit(X, y)
+    np.testing.assert_array_equal(model.support_, forced.support_)
+    assert model.best_score_ == forced.best_score_
 
 
 @pytest.mark.parametrize("rule", ["best", "one_standard_error", "tolerance"])
