@@ -16,9 +16,11 @@ Tasks (binary classification, one stratified 75/25 split each):
 
 Contestants, each in a process of its own (one thread, a time limit):
 ``L1MLPClassifierCV(random_state=0)`` with the working set and screening
-(its defaults); the same with ``screen=None``, so the working set alone,
-which solves the same problem as the engine without it; the same with
-``working_set=False`` and ``screen=None``, the engine before both (these
+(its defaults); the same with ``screen=None`` and the default network
+given as ``estimator`` (so without the ridge term the defaults try on
+wide data), so the working set alone, which solves the same problem as
+the engine without it; the same with ``working_set=False``, the engine
+before both (these
 two are skipped above ``--off-max-p`` columns: they take too long); an L1
 ``LogisticRegressionCV`` (saga, 10 Cs, 5 folds, standardized columns); and
 ``LassoNetClassifierCV`` when ``lassonet`` is installed (extra
@@ -135,11 +137,15 @@ def _fit_contestant(contestant, X_train, y_train):
         from sklearn_l1mlp import L1MLPClassifier, L1MLPClassifierCV
         from sklearn_l1mlp._cv_prepare import DEFAULT_TEMPLATE
 
-        # "ours" is the defaults, screen included; the other two see every column.
+        # "ours" is the defaults, screen included; the other two see every
+        # column, and train the default network as given, so that neither
+        # tries the ridge term the defaults try on wide data: the same
+        # problem, with the working set and without.
         settings = {} if contestant == "ours" else {"screen": None}
         estimator = None
-        if contestant == OFF:
-            estimator = L1MLPClassifier(**DEFAULT_TEMPLATE, working_set=False)
+        if contestant != "ours":
+            working_set = "auto" if contestant == NO_SCREEN else False
+            estimator = L1MLPClassifier(**DEFAULT_TEMPLATE, working_set=working_set)
         model = L1MLPClassifierCV(estimator, random_state=0, **settings).fit(X_train, y_train)
         return model, np.flatnonzero(model.support_)
     from sklearn.pipeline import make_pipeline
