@@ -93,6 +93,9 @@ def first_unless_beaten(best_scores, standard_errors):
     of glmnet's ``lambda.1se``, here in favour of the screen that keeps
     more columns): on real data the narrower screen won the CV by less than
     that and lost held-out rows, on wide synthetic tasks it won by more.
+    The path without adaptive factors (``adaptive="auto"``) joins the
+    screens' paths in the same call; a second call then decides whether
+    the search kept gives way to itself with the ridge term (wide data).
 
     Parameters
     ----------
