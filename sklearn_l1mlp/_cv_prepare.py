@@ -104,7 +104,7 @@ def make_template(
     n_outputs : int
         The network's outputs: the classes (1 for two), or the targets.
     l2_alpha : float
-        The default network's ridge term (``default_l2_alpha``).
+        The default network's ridge term (one of ``ridge_candidates``).
 
     Returns
     -------

@@ -224,8 +224,10 @@ class L1Penalty:
         rows *= np.maximum(keep, 0)
 
     def value(self, w):
-        """The penalty ``alpha * sum |w| + feature_alpha * sum_j ||W1[j]||`` (with factors)
-        plus the ridge term ``l2_alpha / 2 * sum w**2``."""
+        """The penalty: the L1 terms (with factors) plus the ridge term.
+
+        ``alpha * sum |w| + feature_alpha * sum_j ||W1[j]|| + l2_alpha / 2 * sum w**2``.
+        """
         total = self.smooth_value(w)
         if self.penalty_factors is None:
             total += self.alpha * abs_sum(w)
