@@ -37,7 +37,9 @@ The point is chosen from the mean scores by ``rule`` (by default the best
 mean score, the sparser point on ties; a point using more columns than there
 are rows only when it beats all the others fold by fold, by two standard
 errors), or, with ``max_features=k``, the k columns that enter the path
-first are taken; the final model is the relaxed refit, on all the data, on
+first are taken (up to where the mean score falls a standard error below
+its best; past there only columns a marginal test finds associated make up
+the count); the final model is the relaxed refit, on all the data, on
 the features that the fold fits at that point use in more than half of the
 folds, with the scaling folded into its weights.
 """
@@ -67,6 +69,7 @@ from ._cv_choice import (
     first_unless_beaten,
     fold_mean,
     fold_standard_errors,
+    last_trusted_point,
 )
 from ._cv_docs import cv_docstring
 from ._cv_prepare import (
@@ -97,6 +100,7 @@ from ._scaling import (
     fold_into_last_layer,
     target_scaling,
 )
+from ._screening import marginal_association
 from ._validation import (
     RegistryNames,
     check_sample_weight,
@@ -104,6 +108,11 @@ from ._validation import (
     take_rows,
     transactional,
 )
+
+#: With ``max_features``, the family-wise level of the marginal test that
+#: lets a column past the path's trusted points fill a place
+#: (``_association_order``).
+FALLBACK_LEVEL = 0.05
 
 
 def _makes_exact_zeros(mode_class):
@@ -234,6 +243,21 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
     def _screened(self, screen, X, y, sample_weight):
         classification = isinstance(self, ClassifierMixin)
         return screened_columns(screen, X, y, sample_weight, classification=classification)
+
+    def _association_order(self, X, y, sample_weight):
+        """The columns a marginal test finds associated with ``y``, the strongest first.
+
+        Associated: a p-value below ``FALLBACK_LEVEL`` over the columns
+        (Bonferroni), so a column neither the path nor the test vouches for
+        is never taken to make up a count.
+        """
+        classification = isinstance(self, ClassifierMixin)
+        association = marginal_association(
+            X, y, classification=classification, sample_weight=sample_weight
+        )
+        order = association.ranking()
+        bar = np.log(FALLBACK_LEVEL / X.shape[1])
+        return order[association.log_pvalue[order] < bar]
 
     def _factors(self, template, first_alpha, X, y, sample_weight):
         if first_alpha is None:
@@ -461,7 +485,13 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             )
             columns = majority[chosen]
         else:
-            chosen, columns = first_to_enter(majority, votes, self.max_features)
+            chosen, columns = first_to_enter(
+                majority,
+                votes,
+                self.max_features,
+                last_trusted_point(mean_scores, standard_errors),
+                self._association_order(X, y, sample_weight),
+            )
 
         return SimpleNamespace(
             template=template,

@@ -60,11 +60,17 @@ CV_PARAMETERS_DOC = """
         Folds run in parallel with joblib (any backend, ``dask`` included).
 
     max_features : int or None, default=None
-        Select this many features (fewer only if the path never uses so
-        many), like ``RFE``'s ``n_features_to_select``: the columns that
-        enter the path first (ranked by the number of path points at which
-        more than half of the folds use them), refit at the penalty of the
-        sparsest point that uses that many. ``rule`` then plays no part.
+        Select at most this many features, like glmnet's ``dfmax`` and
+        ``RFE``'s ``n_features_to_select``: the columns that enter the path
+        first (ranked by the number of path points at which more than half
+        of the folds use them), refit at the penalty of the sparsest point
+        that uses that many. Past the point where the path's mean score
+        falls more than a standard error below its best, the path is
+        fitting noise, so the places left go to the columns most associated
+        with the target by the screens' marginal test, and only to those
+        it finds associated (p-value below 0.05 over the columns,
+        Bonferroni): fewer than ``max_features`` when nothing vouches for
+        more. ``rule`` then plays no part.
 
     rule : {{"best", "one_standard_error", "tolerance"}}, default="best"
         How the point is chosen from the mean CV scores (when

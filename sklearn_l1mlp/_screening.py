@@ -61,8 +61,11 @@ class MarginalAssociation:
         Ties in the p-value (both underflow to 0 for strong columns) are
         broken by the larger strength.
         """
-        order = np.lexsort((-self.strength, self.log_pvalue))
-        return np.sort(order[:n_columns])
+        return np.sort(self.ranking()[:n_columns])
+
+    def ranking(self):
+        """Every column's index, the most significant first (ties: the larger strength)."""
+        return np.lexsort((-self.strength, self.log_pvalue))
 
 
 def marginal_association(X, y, *, classification, n_bins=5, sample_weight=None):

@@ -5,12 +5,14 @@ import pytest
 import scipy.sparse as sp
 from scipy.stats import spearmanr
 from sklearn.base import clone
+from sklearn.datasets import make_classification
 from sklearn.feature_selection import SelectFromModel
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 from sklearn_l1mlp import L1MLPClassifier, L1MLPClassifierCV, L1MLPRegressor, L1MLPRegressorCV
+from sklearn_l1mlp._cv_choice import last_trusted_point
 from sklearn_l1mlp._cv_prepare import adaptive_candidates, ridge_candidates, screen_candidates
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -487,6 +489,34 @@ def test_max_features_takes_the_columns_that_enter_the_path_first(small_regressi
         assert points_used[model.columns_read_].min() >= points_used[left_out].max()
         assert model.cv_results_["n_features"][model.best_index_] >= k
         assert model.n_features_selected_ <= k
+
+
+def test_max_features_past_a_falling_path_takes_only_marginally_associated_columns():
+    # MADELON's generator: 3 informative columns and 6 linear mixtures of
+    # them, then noise. One column scores best; the path then takes noise.
+    X, y = make_classification(
+        n_samples=300,
+        n_features=60,
+        n_informative=3,
+        n_redundant=6,
+        n_clusters_per_class=4,
+        flip_y=0.01,
+        shuffle=False,
+        random_state=0,
+    )
+    model = _quick_cv(L1MLPClassifierCV, max_features=10).fit(X, y)
+    results = model.cv_results_
+    last = last_trusted_point(results["mean_test_score"], results["std_test_score"] / np.sqrt(3))
+    assert last < len(results["alpha"]) - 1  # the path did fall
+    trusted = np.flatnonzero(
+        np.bincount(
+            np.concatenate([results[f"split{k}_features"][last] for k in range(3)]), minlength=60
+        )
+        > 1.5
+    )
+    assert np.isin(trusted, model.columns_read_).all()
+    assert trusted.size < model.columns_read_.size <= 10  # the marginal test made up places
+    assert (model.columns_read_ < 9).all()  # and every place went to a relevant column
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from sklearn_l1mlp._cv_choice import (
     first_unless_beaten,
     fold_mean,
     fold_standard_errors,
+    last_trusted_point,
     without_saturated,
 )
 
@@ -123,6 +124,38 @@ def test_first_to_enter_ranks_by_how_long_a_column_is_in_the_path():
     assert index == 1 and list(np.flatnonzero(columns)) == [1, 2]
     index, columns = first_to_enter(majority, votes, 9)  # more than ever enter
     assert index == 3 and columns.all()
+
+
+@pytest.mark.parametrize(
+    "means, errors, expected",
+    [
+        ([0.5, 0.80, 0.81, 0.805, 0.75, 0.80], [0.0, 0.01, 0.01, 0.01, 0.01, 0.01], 3),
+        ([0.5, 0.80, 0.81, 0.805, 0.80], [0.0, 0.01, 0.01, 0.01, 0.01], 4),  # never below
+        ([0.5, 0.81, 0.70, 0.80], [0.0, 0.01, 0.01, 0.01], 1),  # the best, then below
+        ([0.5, 0.6, 0.7], [0.0, np.nan, 0.0], 2),  # the best is the last
+    ],
+)
+def test_last_trusted_point_stops_before_the_first_fall_past_a_standard_error(
+    means, errors, expected
+):
+    assert last_trusted_point(np.array(means), np.array(errors)) == expected
+
+
+def test_first_to_enter_fills_past_the_trusted_points_from_the_fallback():
+    majority = np.array(
+        [[0, 0, 1, 0, 0], [0, 1, 1, 0, 0], [1, 1, 1, 1, 0]], dtype=bool
+    )  # 2 enters first, then 1; 0 and 3 only at the untrusted last point
+    votes = majority.astype(int) * 3
+    fallback = np.array([4, 2, 0])  # 2 is taken already; 3 never passed the test
+    index, columns = first_to_enter(majority, votes, 3, last_trusted=1, fallback=fallback)
+    assert index == 2 and list(np.flatnonzero(columns)) == [1, 2, 4]
+    _, columns = first_to_enter(majority, votes, 9, last_trusted=1, fallback=fallback)
+    assert list(np.flatnonzero(columns)) == [0, 1, 2, 4]  # fewer than 9: nobody vouches for 3
+    # Every point trusted: the path's order, as without a fallback.
+    _, columns = first_to_enter(majority, votes, 3, last_trusted=2, fallback=fallback)
+    assert list(np.flatnonzero(columns)) == list(
+        np.flatnonzero(first_to_enter(majority, votes, 3)[1])
+    )
 
 
 def test_cv_results_ranks_and_per_fold_records():
