@@ -75,7 +75,8 @@ def marginal_association(X, y, *, classification, n_bins=5, sample_weight=None):
     ----------
     X : {ndarray, sparse matrix} of shape (n_samples, n_features)
     y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-        Class labels when ``classification``, else numeric targets.
+        Class labels (or a label-indicator matrix, each distinct row a
+        class) when ``classification``, else numeric targets.
     classification : bool
     n_bins : int
         Quantile bins per column (at most; ties merge bins).
@@ -105,7 +106,9 @@ def marginal_association(X, y, *, classification, n_bins=5, sample_weight=None):
         )
     weights = weights * (n_samples / weights.sum())
     if classification:
-        _, labels = np.unique(y, return_inverse=True)
+        # A label-indicator matrix: each distinct row of labels is a class.
+        y = np.asarray(y)
+        _, labels = np.unique(y, axis=0 if y.ndim == 2 else None, return_inverse=True)
         targets = np.eye(labels.max() + 1)[labels.ravel()]
     else:
         targets = np.asarray(y, dtype=float).reshape(n_samples, -1)

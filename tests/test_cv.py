@@ -519,6 +519,20 @@ def test_max_features_past_a_falling_path_takes_only_marginally_associated_colum
     assert (model.columns_read_ < 9).all()  # and every place went to a relevant column
 
 
+@pytest.mark.parametrize("n_features, max_features", [(8, 2), (300, None)])
+def test_multilabel_targets_through_max_features_and_the_screen(n_features, max_features):
+    # Both score columns by the marginal test: a fixed count's fill-up, and
+    # the screen of data with more than five columns a row.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, n_features))
+    labels = np.column_stack([X[:, 0] > 0, X[:, 1] + X[:, 2] > 0]).astype(int)
+    model = _quick_cv(L1MLPClassifierCV, max_features=max_features).fit(X, labels)
+    assert model.predict(X).shape == labels.shape
+    assert model.screen_ in ("auto", "sis")  # 300 columns of 40 rows are screened
+    if max_features is not None:
+        assert 0 < model.columns_read_.size <= max_features
+
+
 @pytest.fixture(scope="module")
 def raw_breast_cancer(raw_cancer):
     """The CV classifier with its defaults on a real data set in its raw units."""

@@ -8,7 +8,7 @@ from sklearn_l1mlp import marginal_association
 
 
 def _ranks(association):
-    order = np.lexsort((-association.strength, association.log_pvalue))
+    order = association.ranking()
     ranks = np.empty(order.size, dtype=int)
     ranks[order] = np.arange(order.size)
     return ranks
@@ -100,3 +100,12 @@ def test_strongest_keeps_the_most_significant_in_column_order(even_signal):
     association = marginal_association(X, score, classification=False)
     np.testing.assert_array_equal(association.strongest(3), [0, 1, 2])
     assert association.strongest(1000).size == X.shape[1]
+
+
+def test_a_label_indicator_matrix_is_scored_as_its_distinct_rows(even_signal):
+    X, score = even_signal
+    labels = np.column_stack([score > np.median(score), X[:, 0] > 0]).astype(int)
+    association = marginal_association(X, labels, classification=True)
+    as_classes = marginal_association(X, labels @ [2, 1], classification=True)
+    np.testing.assert_allclose(association.log_pvalue, as_classes.log_pvalue)
+    assert set(association.ranking()[:3]) == {0, 1, 2}
