@@ -76,6 +76,7 @@ from ._cv_prepare import (
     TEMPLATE_SETTINGS,
     adaptive_candidates,
     adaptive_factors,
+    associated_columns,
     first_fit_alpha,
     make_template,
     ridge_candidates,
@@ -100,7 +101,6 @@ from ._scaling import (
     fold_into_last_layer,
     target_scaling,
 )
-from ._screening import marginal_association
 from ._validation import (
     RegistryNames,
     check_sample_weight,
@@ -108,11 +108,6 @@ from ._validation import (
     take_rows,
     transactional,
 )
-
-#: With ``max_features``, the family-wise level of the marginal test that
-#: lets a column past the path's trusted points fill a place
-#: (``_association_order``).
-FALLBACK_LEVEL = 0.05
 
 
 def _makes_exact_zeros(mode_class):
@@ -243,21 +238,6 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
     def _screened(self, screen, X, y, sample_weight):
         classification = isinstance(self, ClassifierMixin)
         return screened_columns(screen, X, y, sample_weight, classification=classification)
-
-    def _association_order(self, X, y, sample_weight):
-        """The columns a marginal test finds associated with ``y``, the strongest first.
-
-        Associated: a p-value below ``FALLBACK_LEVEL`` over the columns
-        (Bonferroni), so a column neither the path nor the test vouches for
-        is never taken to make up a count.
-        """
-        classification = isinstance(self, ClassifierMixin)
-        association = marginal_association(
-            X, y, classification=classification, sample_weight=sample_weight
-        )
-        order = association.ranking()
-        bar = np.log(FALLBACK_LEVEL / X.shape[1])
-        return order[association.log_pvalue[order] < bar]
 
     def _factors(self, template, first_alpha, X, y, sample_weight):
         if first_alpha is None:
@@ -490,7 +470,9 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
                 votes,
                 self.max_features,
                 last_trusted_point(mean_scores, standard_errors),
-                self._association_order(X, y, sample_weight),
+                associated_columns(
+                    X, y, sample_weight, classification=isinstance(self, ClassifierMixin)
+                ),
             )
 
         return SimpleNamespace(

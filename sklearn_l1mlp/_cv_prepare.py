@@ -51,6 +51,10 @@ UNITS_PER_OUTPUT = 2
 #: a 26-class proxy of the spoken letters from 0.949 and 0.944 to 0.962 and
 #: 0.964 (docs/feature_selection.md has the rest, and 3 and 10 rows' worth).
 L2_PER_ROW = 1.0
+#: With ``max_features``, the family-wise level of the marginal test that
+#: lets a column past the path's trusted points fill a place
+#: (``associated_columns``).
+FALLBACK_LEVEL = 0.05
 #: The template's settings the CV estimators take directly (None: keep the template's).
 TEMPLATE_SETTINGS = ("hidden_layer_sizes", "l1_mode", "learning_rate_init", "max_iter", "l2_alpha")
 
@@ -235,6 +239,21 @@ def screened_columns(screen, X, y, sample_weight, *, classification):
         X, y, classification=classification, sample_weight=sample_weight
     )
     return association.strongest(limit)
+
+
+def associated_columns(X, y, sample_weight, *, classification, level=FALLBACK_LEVEL):
+    """The columns the screens' marginal test finds associated with ``y``, strongest first.
+
+    Associated: a p-value below ``level`` over the columns (Bonferroni).
+    ``max_features`` fills the places the path's trusted points leave with
+    these, so a column neither the path nor the test vouches for is never
+    taken to make up a count.
+    """
+    association = marginal_association(
+        X, y, classification=classification, sample_weight=sample_weight
+    )
+    order = association.ranking()
+    return order[association.log_pvalue[order] < np.log(level / X.shape[1])]
 
 
 def adaptive_factors(template, first_alpha, X, y, sample_weight, power):

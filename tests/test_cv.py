@@ -462,6 +462,12 @@ def test_each_rule_picks_the_point_it_names(small_regression, rule):
     assert model.best_index_ <= best  # never denser than the best
 
 
+def _majority(results, point, n_features, n_folds=3):
+    """The columns more than half of the folds use at ``point``, read off ``cv_results_``."""
+    used = np.concatenate([results[f"split{k}_features"][point] for k in range(n_folds)])
+    return np.bincount(used, minlength=n_features) > n_folds / 2
+
+
 def test_max_features_takes_the_columns_that_enter_the_path_first(small_regression):
     X, y = small_regression
     free = _quick_cv(l2_alpha=0.0).fit(X, y)  # with max_features the ridge term is 0
@@ -470,12 +476,7 @@ def test_max_features_takes_the_columns_that_enter_the_path_first(small_regressi
     np.testing.assert_array_equal(free.columns_read_, np.flatnonzero(frequency > 0.5))
     # The same seed gives the same path, so the k columns can be read off it.
     majority = np.array(
-        [
-            np.bincount(np.concatenate(point), minlength=X.shape[1]) > 1.5
-            for point in zip(
-                *(free.cv_results_[f"split{k}_features"] for k in range(3)), strict=True
-            )
-        ]
+        [_majority(free.cv_results_, point, X.shape[1]) for point in range(len(free.alphas_))]
     )
     points_used = majority.sum(axis=0)
     for k in (1, 3):
@@ -508,12 +509,7 @@ def test_max_features_past_a_falling_path_takes_only_marginally_associated_colum
     results = model.cv_results_
     last = last_trusted_point(results["mean_test_score"], results["std_test_score"] / np.sqrt(3))
     assert last < len(results["alpha"]) - 1  # the path did fall
-    trusted = np.flatnonzero(
-        np.bincount(
-            np.concatenate([results[f"split{k}_features"][last] for k in range(3)]), minlength=60
-        )
-        > 1.5
-    )
+    trusted = np.flatnonzero(_majority(results, last, X.shape[1]))
     assert np.isin(trusted, model.columns_read_).all()
     assert trusted.size < model.columns_read_.size <= 10  # the marginal test made up places
     assert (model.columns_read_ < 9).all()  # and every place went to a relevant column
