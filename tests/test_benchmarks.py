@@ -142,6 +142,28 @@ def test_wide_benchmark_tasks_and_goals(capsys):
     assert "LassoNetCV over 80 s, stopped: at least 15.0x slower (met)" in printed
 
 
+def test_wide_benchmark_pair_visibility_finds_a_planted_product(capsys):
+    bench = runpy.run_path(str(BENCHMARKS / "bench_wide.py"))
+    # 400 rows, 60 columns; the label is the sign of x1 x2 alone, so neither
+    # column tells anything by itself and their product tells it all.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(400, 60))
+    y = (X[:, 1] * X[:, 2] > 0).astype(int)
+    product, others, n_pairs = bench["pair_visibility"](X, y, block=7)
+    assert n_pairs == 60 * 59 // 2
+    assert product > 0.5 and others < 0.3
+    # Blocks do not change the answer, and the pair's own value is left out of "others".
+    assert bench["pair_visibility"](X, y, block=60)[:2] == pytest.approx((product, others))
+    # Labels drawn independently of X: the pair is one among many.
+    noise = rng.permutation(y)
+    product, others, _ = bench["pair_visibility"](X, noise)
+    assert product < others
+    results = {"synthetic p=1000": {"ours": {"seconds": 1.0, "f1": 0.31}}}
+    bench["print_goals"](results, [1000], {"synthetic p=1000": (0.25, 0.4, 499500)})
+    printed = capsys.readouterr().out
+    assert "F1 0.31 (NOT met); x1 x2 not above every other pair (0.250 against 0.400)" in printed
+
+
 def test_wide_benchmark_child_stopped_at_its_limit_reports_how_long_it_fit(monkeypatch):
     bench = runpy.run_path(str(BENCHMARKS / "bench_wide.py"))
 
