@@ -5,9 +5,9 @@ digits (ten classes, 8 x 8 pixel counts); ``madelon-type``, drawn by
 MADELON's own generator (``make_classification``: 2,600 rows, 500 columns,
 5 informative, 15 linear mixtures of them, 480 probes, 16 clusters per
 class, 1% of labels flipped, the relevant columns first); and, when a data folder is given,
-the public feature-selection benchmarks in it (``mice_protein``, ``colon``,
-``allaml``, ``basehock``; see that folder's README; a missing file is
-skipped). Data sets under 300 rows are scored by
+every ``.npz`` data set in it (``mice_protein``, ``colon``, ``allaml``,
+``basehock`` first, as that folder's README lists them, then any other by
+name; word counts kept sparse; see ``data_folder.py``). Data sets under 300 rows are scored by
 stratified 5-fold outer cross-validation, larger ones on one stratified
 75/25 split; every contestant sees the same splits, one thread each.
 
@@ -35,6 +35,7 @@ Run: python benchmarks/bench_real_data.py [DATA_DIR] [--quick] [--only NAME ...]
 """
 
 import argparse
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -54,6 +55,9 @@ from threadpoolctl import threadpool_limits
 
 from sklearn_l1mlp import L1MLPClassifierCV
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from data_folder import data_set_names, load_data_set  # noqa: E402
+
 try:
     from sklearn import __version__ as SKLEARN_VERSION
 except ImportError:  # pragma: no cover
@@ -63,8 +67,6 @@ _NEW_L1 = parse_version(SKLEARN_VERSION) >= parse_version("1.8")
 L1 = {"l1_ratio": 1.0} if _NEW_L1 else {"penalty": "l1"}
 L1_CV = {"l1_ratios": (1.0,)} if _NEW_L1 else {"penalty": "l1"}
 
-#: Data sets in DATA_DIR, in the order printed; sparse ones are word counts.
-FILES = {"mice_protein": False, "colon": False, "allaml": False, "basehock": True}
 SMALL = 300
 KS = (10, 50)
 
@@ -87,14 +89,8 @@ def load_data(data_dir, only=None):
         ),
     }
     if data_dir is not None:
-        for name, sparse in FILES.items():
-            path = Path(data_dir) / f"{name}.npz"
-            if not path.exists():
-                print(f"{path} not found: skipping {name}.")
-                continue
-            data = np.load(path, allow_pickle=True)
-            X = data["X"].astype(np.float64)
-            sets[name] = (sp.csr_matrix(X) if sparse else X, data["y"])
+        for name in data_set_names(data_dir):
+            sets[name] = load_data_set(data_dir, name)
     if only:
         sets = {name: data for name, data in sets.items() if name.split()[0] in only}
     return {name: (X, LabelEncoder().fit_transform(y)) for name, (X, y) in sets.items()}

@@ -11,8 +11,9 @@ Tasks (binary classification, one stratified 75/25 split each):
 - ``text-like``: 2,000 rows x 50,000 sparse counts (density 0.2%; the 5
   informative "words" appear in 20% of the rows), label from a nonlinear
   rule on them with 10% of labels flipped;
-- ``colon``, ``allaml``, ``basehock`` from DATA_DIR when given (word counts
-  kept sparse).
+- the data sets of DATA_DIR, when given, with more columns than rows
+  (``colon``, ``allaml``, ``basehock`` of ``../shared/data``, and any other
+  such ``.npz`` put there; word counts kept sparse; see ``data_folder.py``).
 
 Contestants, each in a process of its own (one thread, a time limit):
 ``L1MLPClassifierCV(random_state=0)`` with the working set and screening
@@ -60,12 +61,14 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.model_selection import train_test_split
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from data_folder import data_set_names, load_data_set  # noqa: E402
+
 #: The engine before issue #12: every column on every path, every epoch.
 OFF = "ours, no working set or screen"
 #: The working set alone: the same problem as ``OFF``, at the cost of the kept columns.
 NO_SCREEN = "ours, no screen"
 CONTESTANTS = ("ours", NO_SCREEN, OFF, "L1 logistic CV", "LassoNetCV")
-REAL = {"colon": False, "allaml": False, "basehock": True}
 N_INFORMATIVE = 5
 
 
@@ -163,20 +166,18 @@ def load_task(name, data_dir):
         return additive(int(name.split("=")[1]))
     if name == "text-like":
         return text_like()
-    data = np.load(Path(data_dir) / f"{name}.npz", allow_pickle=True)
-    X = data["X"].astype(np.float64)
-    _, y = np.unique(data["y"], return_inverse=True)
-    return (sp.csr_matrix(X) if REAL[name] else X), y, None
+    X, labels = load_data_set(data_dir, name)
+    _, y = np.unique(labels, return_inverse=True)
+    return X, y, None
 
 
 def tasks(sizes, data_dir):
     names = [f"synthetic p={p}" for p in sizes] + ["additive p=1000", "text-like"]
     if data_dir is not None:
-        for name in REAL:
-            if (Path(data_dir) / f"{name}.npz").exists():
+        for name in data_set_names(data_dir):
+            n_samples, n_features = load_data_set(data_dir, name)[0].shape
+            if n_features > n_samples:
                 names.append(name)
-            else:
-                print(f"{Path(data_dir) / name}.npz not found: skipping {name}.")
     return names
 
 

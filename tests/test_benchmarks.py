@@ -96,6 +96,35 @@ def test_real_data_benchmark_prints_both_tables_and_the_goals(capsys):
     assert "(a) wine" in printed and "(b) wine" in printed and printed.count("goal") >= 2
 
 
+def test_benchmarks_read_every_data_set_in_the_folder(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    gene = rng.normal(size=(20, 50))
+    gene[3, 4] = np.nan
+    gene[:, 7] = np.nan  # a column missing everywhere
+    counts = (rng.rand(30, 80) < 0.02) * 3  # word counts: 2% nonzero
+    np.savez(tmp_path / "colon.npz", X=rng.normal(size=(12, 30)), y=np.arange(12) % 2)
+    np.savez(tmp_path / "arcene.npz", X=gene, y=np.array(["a", "b"] * 10))
+    np.savez(tmp_path / "pcmac.npz", X=counts, y=np.arange(30) % 2)
+    np.savez(tmp_path / "isolet.npz", X=rng.normal(size=(40, 6)), y=np.arange(40) % 4)
+    real = runpy.run_path(str(BENCHMARKS / "bench_real_data.py"))
+    sets = real["load_data"](tmp_path)
+    printed = capsys.readouterr().out
+    # The README's four first (the three absent ones reported), the others by name.
+    assert list(sets)[4:] == ["colon", "arcene", "isolet", "pcmac"]
+    assert "mice_protein.npz not found" in printed and "colon.npz not found" not in printed
+    X, y = sets["arcene"]
+    assert not sp.issparse(X) and not np.isnan(X).any() and list(np.unique(y)) == [0, 1]
+    assert X[3, 4] == pytest.approx(np.delete(gene[:, 4], 3).mean())
+    assert np.all(X[:, 7] == 0) and "arcene: 21 missing cells filled" in printed
+    assert sp.issparse(sets["pcmac"][0]) and sets["pcmac"][0].format == "csr"
+    # The wide benchmark takes the sets with more columns than rows.
+    wide = runpy.run_path(str(BENCHMARKS / "bench_wide.py"))
+    names = wide["tasks"]([1000], tmp_path)
+    assert names[-3:] == ["colon", "arcene", "pcmac"] and "isolet" not in names
+    X, y, truth = wide["load_task"]("pcmac", tmp_path)
+    assert sp.issparse(X) and X.shape == (30, 80) and truth is None
+
+
 def test_wide_benchmark_tasks_and_goals(capsys):
     bench = runpy.run_path(str(BENCHMARKS / "bench_wide.py"))
     X, y, truth = bench["synthetic"](50)
