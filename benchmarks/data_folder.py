@@ -37,15 +37,26 @@ def data_set_names(data_dir):
 
 
 def load_data_set(data_dir, name):
-    """``(X, y)`` of ``data_dir/name.npz``: ``X`` in float64, ``y`` as it is stored.
+    """``(X, y)`` of ``data_dir/name.npz``: ``X`` in float64, ``y`` as it is stored (1-d).
 
-    ``X`` is CSR when fewer than ``SPARSE_BELOW`` of its cells are nonzero.
+    ``X`` is CSR when it was stored sparse or fewer than ``SPARSE_BELOW`` of
+    its cells are nonzero.
     Missing cells (NaN), which none of the estimators compared takes, are
     filled with their column's mean over the rows that have it, as the
     folder's README says was done for the mouse-protein set, with a note.
     """
     data = np.load(Path(data_dir) / f"{name}.npz", allow_pickle=True)
-    X = np.asarray(data["X"], dtype=np.float64)
+    X, y = data["X"], np.asarray(data["y"])
+    if X.dtype == object and X.ndim == 0:  # a SciPy matrix, pickled by np.savez
+        X = X.item()
+    if y.ndim == 2 and y.shape[1] == 1:  # labels stored as a column (MATLAB's habit)
+        y = y.ravel()
+    if sp.issparse(X):
+        X = sp.csr_matrix(X, dtype=np.float64)
+        if np.isnan(X.data).any():
+            raise ValueError(f"{name}: a sparse X with missing cells; store it dense.")
+        return X, y
+    X = np.asarray(X, dtype=np.float64)
     missing = np.isnan(X)
     if missing.any():
         print(f"{name}: {missing.sum()} missing cells filled with their column's mean.")
@@ -54,4 +65,4 @@ def load_data_set(data_dir, name):
         X = np.where(missing, means, X)
     if np.count_nonzero(X) < SPARSE_BELOW * X.size:
         X = sp.csr_matrix(X)
-    return X, data["y"]
+    return X, y

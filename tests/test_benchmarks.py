@@ -106,21 +106,26 @@ def test_benchmarks_read_every_data_set_in_the_folder(tmp_path, capsys):
     np.savez(tmp_path / "arcene.npz", X=gene, y=np.array(["a", "b"] * 10))
     np.savez(tmp_path / "pcmac.npz", X=counts, y=np.arange(30) % 2)
     np.savez(tmp_path / "isolet.npz", X=rng.normal(size=(40, 6)), y=np.arange(40) % 4)
+    # Stored as a SciPy matrix, labels as a column.
+    stored = sp.random(25, 60, density=0.05, format="csc", random_state=0)
+    np.savez(tmp_path / "relathe.npz", X=stored, y=(np.arange(25) % 2)[:, None])
     real = runpy.run_path(str(BENCHMARKS / "bench_real_data.py"))
     sets = real["load_data"](tmp_path)
     printed = capsys.readouterr().out
     # The README's four first (the three absent ones reported), the others by name.
-    assert list(sets)[4:] == ["colon", "arcene", "isolet", "pcmac"]
+    assert list(sets)[4:] == ["colon", "arcene", "isolet", "pcmac", "relathe"]
     assert "mice_protein.npz not found" in printed and "colon.npz not found" not in printed
     X, y = sets["arcene"]
     assert not sp.issparse(X) and not np.isnan(X).any() and list(np.unique(y)) == [0, 1]
     assert X[3, 4] == pytest.approx(np.delete(gene[:, 4], 3).mean())
     assert np.all(X[:, 7] == 0) and "arcene: 21 missing cells filled" in printed
     assert sp.issparse(sets["pcmac"][0]) and sets["pcmac"][0].format == "csr"
+    X, y = sets["relathe"]
+    assert X.format == "csr" and np.allclose(X.toarray(), stored.toarray()) and y.shape == (25,)
     # The wide benchmark takes the sets with more columns than rows.
     wide = runpy.run_path(str(BENCHMARKS / "bench_wide.py"))
     names = wide["tasks"]([1000], tmp_path)
-    assert names[-3:] == ["colon", "arcene", "pcmac"] and "isolet" not in names
+    assert names[-4:] == ["colon", "arcene", "pcmac", "relathe"] and "isolet" not in names
     X, y, truth = wide["load_task"]("pcmac", tmp_path)
     assert sp.issparse(X) and X.shape == (30, 80) and truth is None
 
