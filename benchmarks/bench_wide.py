@@ -62,7 +62,7 @@ import scipy.sparse as sp
 from sklearn.model_selection import train_test_split
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from data_folder import data_set_names, load_data_set  # noqa: E402
+from data_folder import data_set_names, data_set_shape, load_data_set  # noqa: E402
 
 #: The engine before issue #12: every column on every path, every epoch.
 OFF = "ours, no working set or screen"
@@ -175,7 +175,7 @@ def tasks(sizes, data_dir):
     names = [f"synthetic p={p}" for p in sizes] + ["additive p=1000", "text-like"]
     if data_dir is not None:
         for name in data_set_names(data_dir):
-            n_samples, n_features = load_data_set(data_dir, name)[0].shape
+            n_samples, n_features = data_set_shape(data_dir, name)
             if n_features > n_samples:
                 names.append(name)
     return names

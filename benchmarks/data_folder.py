@@ -36,6 +36,12 @@ def data_set_names(data_dir):
     return names + others
 
 
+def data_set_shape(data_dir, name):
+    """``X``'s shape in ``data_dir/name.npz``, read without converting or filling it."""
+    X = np.load(Path(data_dir) / f"{name}.npz", allow_pickle=True)["X"]
+    return (X.item() if X.dtype == object and X.ndim == 0 else X).shape
+
+
 def load_data_set(data_dir, name):
     """``(X, y)`` of ``data_dir/name.npz``: ``X`` in float64, ``y`` as it is stored (1-d).
 

@@ -203,8 +203,9 @@ def last_trusted_point(mean_scores, standard_errors):
     so the path has started fitting noise and the order it takes them in
     says little (on a MADELON-type task, 1,950 rows x 500 columns with 20
     relevant, the path went from 3 columns to 23-103 in the folds' fits in
-    one step, 2 to 5 of them relevant, and its mean fell from 0.81 to 0.75). Sparser points than the
-    best are all trusted: their scores are lower for want of columns.
+    one step, 2 to 5 of them relevant, and its mean fell from 0.81 to
+    0.75). Sparser points than the best are all trusted: their scores are
+    lower for want of columns.
 
     Parameters
     ----------
