@@ -3,6 +3,7 @@
 import json
 import runpy
 import subprocess
+import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -94,6 +95,62 @@ def test_real_data_benchmark_prints_both_tables_and_the_goals(capsys):
     bench["print_k"]("wine", k_rows, selectors)
     printed = capsys.readouterr().out
     assert "(a) wine" in printed and "(b) wine" in printed and printed.count("goal") >= 2
+
+
+def test_real_data_benchmark_stops_lassonet_over_its_limit_in_table_b(capsys):
+    bench = runpy.run_path(str(BENCHMARKS / "bench_real_data.py"))
+    X, y = bench["load_data"](None, ["wine"])["wine (raw)"]
+    calls = []
+
+    def first_columns(X, y, k):
+        calls.append(k)
+        return np.arange(k)
+
+    selectors = {"L1MLPClassifierCV": lambda X, y, k: np.arange(k), "LassoNet": first_columns}
+    # Every pick takes more than 0 s: LassoNet stops after its first split.
+    rows = bench["table_k"]("wine", X, y, selectors, ks=(3, 5), lassonet_limit=0.0)
+    assert calls == [3]
+    assert set(rows) == {(3, "L1MLPClassifierCV"), (5, "L1MLPClassifierCV"), (3, "LassoNet")}
+    bench["print_k"]("wine", rows, selectors)
+    printed = capsys.readouterr().out
+    assert "wine: LassoNet's path took" in printed and "stopping it" in printed
+    k5_line = next(line for line in printed.splitlines() if line.strip().startswith("5 "))
+    assert k5_line.split()[2] == "-" and k5_line.endswith("met")
+
+
+def test_real_data_benchmark_fits_lassonet_one_path_per_split(monkeypatch):
+    bench = runpy.run_path(str(BENCHMARKS / "bench_real_data.py"))
+    paths = []
+
+    class Mask:
+        def __init__(self, mask):
+            self.mask = mask
+
+        def sum(self):
+            return self.mask.sum()
+
+        def cpu(self):
+            return self
+
+        def numpy(self):
+            return self.mask
+
+    class FakeLassoNet:
+        def __init__(self, **params):
+            pass
+
+        def path(self, X, y, return_state_dicts):
+            paths.append(X.shape)
+            # Columns enter one at a time, densest point last.
+            return [SimpleNamespace(selected=Mask(np.arange(X.shape[1]) < n)) for n in range(6)]
+
+    monkeypatch.setitem(sys.modules, "lassonet", SimpleNamespace(LassoNetClassifier=FakeLassoNet))
+    X, y = bench["load_data"](None, ["wine"])["wine (raw)"]
+    assert list(bench["pick_lassonet"](X, y, 3)) == [0, 1, 2]
+    assert list(bench["pick_lassonet"](X, y, 5)) == [0, 1, 2, 3, 4]
+    assert len(paths) == 1
+    bench["pick_lassonet"](X[:100], y[:100], 3)
+    assert len(paths) == 2
 
 
 def test_benchmarks_read_every_data_set_in_the_folder(tmp_path, capsys):
