@@ -4,19 +4,26 @@
 ``MLPClassifier``/``MLPRegressor`` whose ``l1_mode`` parameter says exactly
 how the L1 penalty is applied, and whose proximal and cumulative modes give
 weights that are exactly zero.
+
+The extension points (a new ``l1_mode`` or solver) are in
+:mod:`sklearn_l1mlp.extend`.
 """
 
 from ._base import objective
 from ._cv import L1MLPClassifierCV, L1MLPRegressorCV
 from ._display import L1PathDisplay
+from ._engine import DivergenceError
 from ._mlp import L1MLPClassifier, L1MLPRegressor
-from ._path import PathPoint, alpha_max, l1_path, warm_alpha_max
+from ._path import PathPoint, alpha_max, l1_path
 from ._screening import MarginalAssociation, marginal_association
 from ._show_versions import show_versions
 
+# The one place the version is written: pyproject.toml, the docs and
+# CITATION.cff read it from here (a test holds CITATION.cff to it).
 __version__ = "0.1.0"
 
 __all__ = [
+    "DivergenceError",
     "L1MLPClassifier",
     "L1MLPClassifierCV",
     "L1MLPRegressor",
@@ -29,6 +36,4 @@ __all__ = [
     "marginal_association",
     "objective",
     "show_versions",
-    "warm_alpha_max",
-    "__version__",
 ]

@@ -12,8 +12,8 @@ from sklearn_l1mlp import (
     alpha_max,
     l1_path,
     objective,
-    warm_alpha_max,
 )
+from sklearn_l1mlp._path import warm_alpha_max
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
