@@ -23,8 +23,10 @@ Run: python benchmarks/bench_feature_selection.py [--quick] [--seeds S]
 """
 
 import argparse
+import sys
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -34,6 +36,9 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from sklearn_l1mlp import L1MLPClassifier, L1MLPClassifierCV, L1MLPRegressor, L1MLPRegressorCV
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from page import add_page_option, recorded  # noqa: E402
 
 HIDDEN = 32
 #: name: (kind, n_samples, n_features, n_informative)
@@ -169,7 +174,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one tiny task (seconds)")
     parser.add_argument("--seeds", type=int, default=1, help="data seeds per task")
+    add_page_option(parser)
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    with recorded(args.page, __file__, argv):
+        return _run(args)
+
+
+def _run(args):
     available = dict(CONTESTANTS)
     try:
         import lassonet  # noqa: F401

@@ -11,14 +11,20 @@ float64's.
 Run: python benchmarks/bench_float32_penalty.py
 """
 
+import argparse
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 from sklearn.datasets import load_breast_cancer
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_l1mlp import L1MLPClassifier
-from sklearn_l1mlp._penalties import L1_MODES
+from sklearn_l1mlp.extend import L1_MODES
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from page import add_page_option, recorded  # noqa: E402
 
 ALPHA = 2e-7
 LEARNING_RATE = 0.01  # per-step shrink eta * alpha = 2e-9
@@ -50,7 +56,16 @@ def removed_l1(mode, dtype, X, y):
     return norm(free) - norm(penalized), warned
 
 
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_page_option(parser)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parser.parse_args(argv)
+    with recorded(args.page, __file__, argv):
+        return _run()
+
+
+def _run():
     X, y = load_breast_cancer(return_X_y=True)
     X = StandardScaler().fit_transform(X)
     print(

@@ -11,12 +11,17 @@ Run: python benchmarks/bench_memory.py [--rows 1000000] [--chunk 50000]
 """
 
 import argparse
+import sys
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 
 from sklearn_l1mlp import L1MLPClassifier
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from page import add_page_option, recorded  # noqa: E402
 
 MB = 2**20
 
@@ -33,7 +38,14 @@ def main(argv=None):
     parser.add_argument("--chunk", type=int, default=50_000)
     parser.add_argument("--features", type=int, default=100)
     parser.add_argument("--hidden", type=int, default=64)
+    add_page_option(parser)
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    with recorded(args.page, __file__, argv):
+        return _run(args)
+
+
+def _run(args):
 
     model = L1MLPClassifier(hidden_layer_sizes=(args.hidden,), alpha=1e-4, random_state=0)
     rng = np.random.default_rng(0)

@@ -59,6 +59,7 @@ from sklearn_l1mlp import L1MLPClassifierCV
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data_folder import data_set_names, load_data_set  # noqa: E402
+from page import add_page_option, recorded  # noqa: E402
 
 try:
     from sklearn import __version__ as SKLEARN_VERSION
@@ -319,7 +320,14 @@ def main(argv=None):
     parser.add_argument("--lassonet-limit", type=float, default=300.0, help="seconds")
     parser.add_argument("--tables", default="ab", help="which tables: a, b or ab (default)")
     parser.add_argument("--no-lassonet", action="store_true", help="leave LassoNet out")
+    add_page_option(parser)
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    with recorded(args.page, __file__, argv):
+        return _run(args)
+
+
+def _run(args):
     contestants, selectors = dict(DEFAULTS), dict(SELECTORS)
     try:
         import lassonet  # noqa: F401

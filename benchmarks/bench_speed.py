@@ -45,6 +45,9 @@ from sklearn_l1mlp import L1MLPClassifier, L1MLPRegressor
 from sklearn_l1mlp._optimizers import make_optimizer
 from sklearn_l1mlp._penalties import L1_MODES
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from page import add_page_option, recorded  # noqa: E402
+
 ALPHA = 1e-4
 #: name: (task, n, d, hidden, batch, solver, dtype, target ratio)
 WORKLOADS = {
@@ -348,7 +351,14 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--workloads", nargs="*", default=list(WORKLOADS))
     parser.add_argument("--no-memory", action="store_true")
+    add_page_option(parser)
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    with recorded(args.page, __file__, argv):
+        return _run(args)
+
+
+def _run(args):
     if args.quick:
         args.epochs, args.rounds = 2, 3
         args.workloads = [w for w in args.workloads if w in QUICK] or QUICK

@@ -63,6 +63,7 @@ from sklearn.model_selection import train_test_split
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data_folder import data_set_names, data_set_shape, load_data_set  # noqa: E402
+from page import add_page_option, recorded  # noqa: E402
 
 #: The engine before issue #12: every column on every path, every epoch.
 OFF = "ours, no working set or screen"
@@ -439,11 +440,18 @@ def main(argv=None):
     )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--trace", nargs="+", help=argparse.SUPPRESS)
+    add_page_option(parser)
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
     if args.child or args.trace:
         task, contestant, *data_dir = args.child or args.trace
         data_dir = data_dir[0] if data_dir else None
         return run_child(task, contestant, data_dir, trace=bool(args.trace))
+    with recorded(args.page, __file__, argv):
+        return _run(args)
+
+
+def _run(args):
     sizes = [200, 400] if args.quick else args.sizes
     names = [f"synthetic p={p}" for p in sizes] if args.quick else tasks(sizes, args.data_dir)
     if args.only:

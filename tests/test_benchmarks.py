@@ -268,3 +268,37 @@ def test_wide_benchmark_child_stopped_at_its_limit_reports_how_long_it_fit(monke
     result = bench["run"]("synthetic p=50", "LassoNetCV", None, 40.0)
     assert result["skipped"] == "over 40 s"
     assert result["fit_over"] == pytest.approx(37.0, abs=0.5)
+
+
+def test_page_holds_the_command_the_machine_and_exactly_what_the_run_printed(tmp_path, capsys):
+    bench = runpy.run_path(str(BENCHMARKS / "bench_float32_penalty.py"))
+    page = tmp_path / "float32_penalty.md"
+    rows = bench["main"](["--page", str(page)])
+    printed = capsys.readouterr().out
+    text = page.read_text()
+    assert text.startswith("# How much of a tiny L1 penalty survives float32 rounding")
+    assert f"python benchmarks/bench_float32_penalty.py --page {page}" in text
+    assert "machine: " in text and "per-weight loops: " in text and " UTC" in text
+    output = text.split("## Output\n\n```text\n", 1)[1].split("\n```", 1)[0]
+    assert output == printed.rstrip("\n")
+    assert set(rows) <= set(output.split())
+
+
+def test_a_failed_run_leaves_the_page_as_it_was(tmp_path):
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from page import recorded
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    page = tmp_path / "page.md"
+    page.write_text("the last good run")
+    terminal = sys.stdout
+    with pytest.raises(RuntimeError), recorded(page, BENCHMARKS / "bench_memory.py", []):
+        print("half a table")
+        raise RuntimeError("the run failed")
+    assert page.read_text() == "the last good run"
+    assert sys.stdout is terminal
+    with recorded(page, BENCHMARKS / "bench_memory.py", ["--rows", "10"]):
+        print("a whole table")
+    text = page.read_text()
+    assert "python benchmarks/bench_memory.py --rows 10" in text and "a whole table" in text
