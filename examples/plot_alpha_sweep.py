@@ -1,32 +1,38 @@
-"""Held-out accuracy and exact zeros against alpha, for each l1_mode.
+"""
+===================================================
+Held-out accuracy and exact zeros against ``alpha``
+===================================================
 
 Breast cancer, standardized, 70/30 split; 32 hidden units, adam. Only the
-modes that clip at zero (proximal, cumulative) turn a larger alpha into
-exactly-zero weights; all four trade accuracy for penalty as alpha grows.
-
-Run: python examples/plot_alpha_sweep.py [output.png]
+modes that clip at zero (``"proximal"``, ``"cumulative"``) turn a larger
+``alpha`` into exactly-zero weights; all four trade accuracy for penalty as
+``alpha`` grows.
 """
 
-import sys
 import warnings
-from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import load_breast_cancer
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.datasets import load_breast_cancer  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
+from sklearn_l1mlp import L1MLPClassifier
 
-from sklearn_l1mlp import L1MLPClassifier  # noqa: E402
+X, y = load_breast_cancer(return_X_y=True)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
+scaler = StandardScaler().fit(X_train)
+X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+
+# %%
+# Sweep ``alpha`` in every mode
+# -----------------------------
 
 MODES = ["gradient", "shrink", "proximal", "cumulative"]
 ALPHAS = np.geomspace(1e-5, 1e-1, 9)
 
-
-def sweep(X_train, X_test, y_train, y_test, mode):
+results = {}
+for mode in MODES:
     accuracy, zero_share = [], []
     for alpha in ALPHAS:
         model = L1MLPClassifier(
@@ -43,41 +49,26 @@ def sweep(X_train, X_test, y_train, y_test, mode):
         accuracy.append(model.score(X_test, y_test))
         weights = np.concatenate([c.ravel() for c in model.coefs_])
         zero_share.append(np.mean(weights == 0))
-    return np.array(accuracy), np.array(zero_share)
+    results[mode] = (np.array(accuracy), np.array(zero_share))
 
+print(f"{'alpha':>9}" + "".join(f"{m:>22}" for m in MODES))
+for k, alpha in enumerate(ALPHAS):
+    cells = "".join(f"{results[m][0][k]:>12.3f} {results[m][1][k]:>8.1%}" for m in MODES)
+    print(f"{alpha:>9.0e}{cells}")
+print("(each mode: held-out accuracy, share of weights exactly zero)")
 
-def main(output=Path(__file__).parent / "figures" / "alpha_sweep.png"):
-    X, y = load_breast_cancer(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.3, stratify=y, random_state=0
-    )
-    scaler = StandardScaler().fit(X_train)
-    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
-    figure, (score_axis, zero_axis) = plt.subplots(1, 2, figsize=(10, 3.8), dpi=80)
-    results = {}
-    for mode in MODES:
-        accuracy, zero_share = sweep(X_train, X_test, y_train, y_test, mode)
-        results[mode] = (accuracy, zero_share)
-        score_axis.semilogx(ALPHAS, accuracy, marker="o", markersize=3, label=mode)
-        zero_axis.semilogx(ALPHAS, 100 * zero_share, marker="o", markersize=3, label=mode)
-    score_axis.set_xlabel("alpha")
-    score_axis.set_ylabel("held-out accuracy")
-    zero_axis.set_xlabel("alpha")
-    zero_axis.set_ylabel("weights exactly 0 (%)")
-    zero_axis.legend(fontsize=8)
-    figure.tight_layout()
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(output)
-    plt.close(figure)
-    print(f"{'alpha':>9}" + "".join(f"{m:>22}" for m in MODES))
-    for k, alpha in enumerate(ALPHAS):
-        cells = "".join(f"{results[m][0][k]:>12.3f} {results[m][1][k]:>8.1%}" for m in MODES)
-        print(f"{alpha:>9.0e}{cells}")
-    print("(each mode: held-out accuracy, share of weights exactly zero)")
-    print(f"figure: {output}")
-    return results
+# %%
+# Plot both against ``alpha``
+# ---------------------------
 
-
-if __name__ == "__main__":
-    main(*sys.argv[1:2])
+figure, (score_axis, zero_axis) = plt.subplots(1, 2, figsize=(10, 3.8), dpi=80)
+for mode in MODES:
+    accuracy, zero_share = results[mode]
+    score_axis.semilogx(ALPHAS, accuracy, marker="o", markersize=3, label=mode)
+    zero_axis.semilogx(ALPHAS, 100 * zero_share, marker="o", markersize=3, label=mode)
+score_axis.set_xlabel("alpha")
+score_axis.set_ylabel("held-out accuracy")
+zero_axis.set_xlabel("alpha")
+zero_axis.set_ylabel("weights exactly 0 (%)")
+zero_axis.legend(fontsize=8)
+figure.tight_layout()

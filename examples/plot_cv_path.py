@@ -1,38 +1,40 @@
-"""The path of L1MLPClassifierCV on a real data set, in one figure.
+"""
+================================================
+The path of ``L1MLPClassifierCV`` on real data
+================================================
 
 The breast-cancer data (569 rows, 30 measurements in their raw units) is
-fitted by L1MLPClassifierCV with its defaults; ``L1PathDisplay`` draws, against
-the penalty, the mean 5-fold accuracy with one standard deviation, the
-features the folds' networks use, the chosen point, and each feature's
-importance as the penalty falls (the eight strongest named).
-
-Run: python examples/plot_cv_path.py [output.png]
+fitted by :class:`~sklearn_l1mlp.L1MLPClassifierCV` with its defaults: the
+columns are standardized inside ``fit``, so no scaler is needed.
+:class:`~sklearn_l1mlp.L1PathDisplay` then draws, against the penalty, the
+mean 5-fold accuracy with one standard deviation, the features the folds'
+networks use, the chosen point, and each feature's importance as the penalty
+falls (the eight strongest named).
 """
 
-import sys
-from pathlib import Path
+from sklearn.datasets import load_breast_cancer
 
-import matplotlib
+from sklearn_l1mlp import L1MLPClassifierCV, L1PathDisplay
 
-matplotlib.use("Agg")
-from sklearn.datasets import load_breast_cancer  # noqa: E402
+data = load_breast_cancer(as_frame=True)
+model = L1MLPClassifierCV(random_state=0).fit(data.data, data.target)
+print(
+    f"chosen alpha={model.alpha_:.3g}: {model.n_features_selected_} of "
+    f"{model.n_features_in_} features, mean CV accuracy {model.best_score_:.3f}"
+)
+print("features used:", list(model.feature_names_in_[model.support_]))
 
-from sklearn_l1mlp import L1MLPClassifierCV, L1PathDisplay  # noqa: E402
+# %%
+# Draw the path
+# -------------
 
+display = L1PathDisplay.from_estimator(model)
+display.figure_.tight_layout()
 
-def main(output=Path(__file__).parent / "figures" / "cv_path.png"):
-    data = load_breast_cancer(as_frame=True)
-    model = L1MLPClassifierCV(random_state=0).fit(data.data, data.target)
-    display = L1PathDisplay.from_estimator(model)
-    display.figure_.tight_layout()
-    display.figure_.savefig(output, dpi=100)
-    print(
-        f"chosen alpha={model.alpha_:.3g}: {model.n_features_selected_} of "
-        f"{model.n_features_in_} features, mean CV accuracy {model.best_score_:.3f}; "
-        f"wrote {output}"
-    )
-    return model, display
+# sphinx_gallery_start_ignore
+# ``python examples/plot_cv_path.py FILE.png`` writes the figure to a file.
+import sys  # noqa: E402
 
-
-if __name__ == "__main__":
-    main(*sys.argv[1:2])
+if sys.argv[1:] and sys.argv[1].endswith(".png"):
+    display.figure_.savefig(sys.argv[1], dpi=100)
+# sphinx_gallery_end_ignore
