@@ -155,7 +155,7 @@ CV_ATTRIBUTES_DOC = """
         The screen whose path was chosen (what ``screen="cv"`` decided);
         ``cv_results_``, ``best_index_`` and the rest describe that path.
 
-    support_ : ndarray of bool, shape (n_features_in_,)
+    support_ : ndarray of bool, shape (`n_features_in_`,)
         The features the final model uses.
 
     columns_read_ : ndarray of int
@@ -175,7 +175,7 @@ CV_ATTRIBUTES_DOC = """
         ``estimator_``'s weights, the first layer with a zero row per
         unselected feature (so they apply to all of ``X``).
 
-    feature_importances_ : ndarray of shape (n_features_in_,)
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
         The final network's importances, 0 for unselected features,
         measured on the standardized columns (with ``standardize=True``):
         a column's share does not depend on its units.
@@ -184,13 +184,13 @@ CV_ATTRIBUTES_DOC = """
         The epochs (or lbfgs iterations) of the final network's fit; 0 when
         no feature is selected.
 
-    selection_frequency_ : ndarray of shape (n_features_in_,)
+    selection_frequency_ : ndarray of shape (`n_features_in_`,)
         The share of folds whose fit uses each feature at the chosen point.
 
     alphas_ : ndarray
         The grid's ``alpha`` values, largest first.
 
-    importance_path_ : ndarray of shape (n_alphas, n_features_in_)
+    importance_path_ : ndarray of shape (n_alphas, `n_features_in_`)
         Each feature's importance at each grid point (largest alpha first),
         the mean over the folds' path fits: how the features enter the
         networks as the penalty falls. ``L1PathDisplay`` draws it.

@@ -135,7 +135,7 @@ class L1PathDisplay:
         feature_names : array-like of str or None
             ``None``: the estimator's ``feature_names_in_`` when it has them.
             With ``importance_groups``, the groups to draw, in order.
-        importance_groups : array-like of shape (n_features_in_,) or None
+        importance_groups : array-like of shape (`n_features_in_`,) or None
             The group of each input feature, e.g. the column of a table that
             a one-hot or imputer-indicator column came from: the importance
             path is then summed per group.

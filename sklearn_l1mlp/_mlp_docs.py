@@ -183,7 +183,7 @@ ATTRIBUTES_DOC = """
     intercepts_ : list of ndarray
         ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
 
-    feature_importances_ : ndarray of shape (n_features_in_,)
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
         Row sums of ``|W_1| @ |W_2| @ ... @ |W_L|``, normalized to sum to 1;
         exactly 0 for a feature no path of nonzero weights connects to an
         output. ``SelectFromModel(est, threshold=1e-12)`` keeps exactly the
@@ -192,7 +192,7 @@ ATTRIBUTES_DOC = """
     n_features_in_ : int
         Number of features seen during ``fit``.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names seen during ``fit``, when ``X`` has string column names.
 
     n_iter_ : int

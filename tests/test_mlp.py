@@ -1,4 +1,4 @@
-"""The estimators: scikit-learn parity, the update rules of docs/l1_modes.md, input, failure."""
+"""The estimators: scikit-learn parity, the update rules of the l1_modes page, input, failure."""
 
 import io
 import pickle
@@ -94,7 +94,7 @@ def test_alpha_zero_reproduces_sklearn_regressor(loss, early_stopping, regressio
         assert ours.validation_scores_ == pytest.approx(theirs.validation_scores_)
 
 
-# -- the facts docs/l1_modes.md states about the modes, on whole fits ---------
+# -- the facts docs/user_guide/l1_modes.md states about the modes, on whole fits ---------
 def test_sgd_without_momentum_gradient_equals_shrink(cancer):
     X, y = cancer
     settings = dict(

@@ -43,7 +43,7 @@ def test_adam_two_steps_follow_formulas_and_return_their_step_sizes(rng):
     np.testing.assert_allclose(steps.head(3).per_weight(), scale[:3], rtol=1e-12)
     np.testing.assert_allclose(optimizer.step_sizes(5).per_weight(), scale, rtol=1e-12)
     # The step is s * m_hat: the metric in which the proximal modes threshold
-    # (docs/l1_modes.md).
+    # (docs/user_guide/l1_modes.md).
     np.testing.assert_allclose(step2, scale * optimizer.first_moment_hat, rtol=1e-12)
     assert optimizer.rate == steps.rate == lr
 

@@ -1,4 +1,4 @@
-"""l1_mode objects: one training step against the closed forms of docs/l1_modes.md."""
+"""l1_mode objects: one training step against the closed forms of docs/user_guide/l1_modes.md."""
 
 import numpy as np
 import pytest
@@ -135,7 +135,7 @@ def test_cumulative_mode_with_adam_keeps_a_per_weight_account(rng):
 
 def test_adam_proximal_zero_stays_zero_exactly_when_m_hat_within_alpha(rng):
     # With adam a weight at zero stays zero at a step exactly when |m_hat| <= alpha
-    # (docs/l1_modes.md, the proximal mode).
+    # (docs/user_guide/l1_modes.md, the proximal mode).
     optimizer = _adam()
     penalty = make_penalty("proximal", ALPHA, "adam")
     w = np.zeros(50)
