@@ -83,6 +83,7 @@ from ._cv_prepare import (
     screen_candidates,
     screened_columns,
 )
+from ._engine import DivergenceError
 from ._mlp import L1MLPClassifier, L1MLPRegressor
 from ._path import (
     alpha_max,
@@ -289,6 +290,11 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         """The targets the networks are trained on (the regressor standardizes them)."""
         return y_train, y_test
 
+    def _unscaled_scale(self, X, y):
+        """How far from unit scale the data the networks saw was, for an error message."""
+        largest = abs(X).max() if X.size else 0.0
+        return f"largest |X|: {float(largest):.3g}"
+
     @_fit_context(prefer_skip_nested_validation=False)
     @transactional
     def fit(self, X, y, sample_weight=None):
@@ -315,7 +321,15 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             multi_output=True,
             y_numeric=self._y_is_numeric,
         )
-        return self._fit(X, y, sample_weight)
+        try:
+            return self._fit(X, y, sample_weight)
+        except DivergenceError as error:
+            if self.standardize:
+                raise
+            raise DivergenceError(
+                f"{error} {type(self).__name__} was given standardize=False, so nothing was "
+                f"scaled ({self._unscaled_scale(X, y)}); standardize=True scales inside fit."
+            ) from None
 
     def _fit(self, X, y, sample_weight):
         sample_weight = check_sample_weight(sample_weight, X)
@@ -334,6 +348,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
                 "Every column of X is constant, so there is no feature to select; "
                 "pass columns that vary."
             )
+        self._check_folds(X, sample_weight, splits)
         X_scaled = scaling.transform(X)
         y_scaled, _ = self._scaled_targets(y, y[:0], sample_weight)
 
@@ -398,6 +413,26 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
                 f"the rows, uses {self.n_features_selected_} of {X.shape[1]} features"
             )
         return self
+
+    def _check_folds(self, X, sample_weight, splits):
+        """Refuse folds that cannot train or score a path, in the CV's words."""
+        if all(test.size < self._min_held_out for _, test in splits):
+            raise ValueError(
+                f"Every CV fold holds out fewer than {self._min_held_out} rows "
+                f"({X.shape[0]} rows in {len(splits)} folds), and the score "
+                f"({self._score_name}) needs {self._min_held_out} to be defined, so no path "
+                "point could be scored. Give more rows or fewer folds (cv)."
+            )
+        for fold, (train, _) in enumerate(splits):
+            weights = take_rows(sample_weight, train)
+            if column_scaling(take_rows(X, train), weights, standardize=False).kept.size == 0:
+                raise ValueError(
+                    f"The training rows of CV fold {fold + 1} of {len(splits)} "
+                    f"({train.size} of {X.shape[0]} rows) leave every column constant, so "
+                    "that fold has no feature to select from. Give more rows, or fewer "
+                    f"folds (cv={len(splits)} now; each fold trains on the other "
+                    "folds' rows), so that some column varies on every fold's training rows."
+                )
 
     def _grid(self, screen, template, initial_alpha, X_scaled, y_scaled, sample_weight):
         """The path values, largest first: ``alphas``, or placed by fits on all the rows."""
@@ -501,7 +536,8 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         the target's into its last).
         """
         self.feature_importances_ = np.zeros(X.shape[1])
-        self.columns_read_ = np.flatnonzero(columns)
+        # A column constant on all the rows is never read, whatever the folds said.
+        self.columns_read_ = np.intersect1d(np.flatnonzero(columns), scaling.kept)
         if self.columns_read_.size == 0:
             self.estimator_ = self._dummy_class().fit(X, y, sample_weight=sample_weight)
             self.n_iter_ = 0
@@ -584,8 +620,9 @@ class L1MLPRegressorCV(RegressorMixin, _BaseL1MLPCV):
 
     Standardizes the columns, scores a path of penalties on held-out folds
     with relaxed refits and adaptive per-feature factors, picks a point by
-    ``rule``, and refits on all the data (see the module docs and
-    docs/feature_selection.md).
+    ``rule``, and refits on all the data (the user guide's page "Choosing
+    alpha and the features by cross-validation" says what is searched, what
+    it costs and when to change it).
 """,
         kind="regressor",
         estimator_name="L1MLPRegressor",
@@ -614,6 +651,13 @@ class L1MLPRegressorCV(RegressorMixin, _BaseL1MLPCV):
     _estimator_class = L1MLPRegressor
     _dummy_class = DummyRegressor
     _y_is_numeric = True
+    # R^2 is not defined on one held-out row.
+    _min_held_out = 2
+    _score_name = "R^2"
+
+    def _unscaled_scale(self, X, y):
+        largest = float(np.max(np.abs(y))) if y.size else 0.0
+        return f"{super()._unscaled_scale(X, y)}, largest |y|: {largest:.3g}"
 
     def _scales_target(self):
         # A Poisson target keeps its units: its log link has no scale to fold.
@@ -642,8 +686,9 @@ class L1MLPClassifierCV(ClassifierMixin, _BaseL1MLPCV):
 
     Standardizes the columns, scores a path of penalties on held-out
     (stratified) folds with relaxed refits and adaptive per-feature factors,
-    picks a point by ``rule``, and refits on all the data (see the module
-    docs and docs/feature_selection.md).
+    picks a point by ``rule``, and refits on all the data (the user guide's
+    page "Choosing alpha and the features by cross-validation" says what is
+    searched, what it costs and when to change it).
 """,
         kind="classifier",
         estimator_name="L1MLPClassifier",
@@ -662,6 +707,8 @@ class L1MLPClassifierCV(ClassifierMixin, _BaseL1MLPCV):
     _estimator_class = L1MLPClassifier
     _dummy_class = DummyClassifier
     _y_is_numeric = False
+    _min_held_out = 1
+    _score_name = "accuracy"
 
     def _n_outputs(self, y):
         if y.ndim == 2:

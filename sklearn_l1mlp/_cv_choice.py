@@ -29,10 +29,39 @@ def fold_mean(values, worst):
     return np.where(counts > 0, sums / np.maximum(counts, 1), worst)
 
 
-def fold_standard_errors(values):
-    """The standard error of each point's mean over folds (axis 0), non-finite values left out.
+def fold_std(values, ddof=0, unmeasured=np.nan):
+    """Each point's standard deviation over the folds (axis 0) that have a finite value.
 
-    ``std / sqrt(n_folds)``, the error glmnet's ``lambda.1se`` uses.
+    Points with ``ddof`` or fewer finite values get ``unmeasured``: no
+    spread was measured there (and NumPy's warning about degrees of freedom
+    is not raised).
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_folds, n_points)
+    ddof : int, default=0
+    unmeasured : float, default=nan
+
+    Returns
+    -------
+    std : ndarray of shape (n_points,)
+    """
+    finite = np.isfinite(values)
+    counts = finite.sum(axis=0)
+    means = fold_mean(values, worst=0.0)
+    squares = np.where(finite, (np.where(finite, values, 0.0) - means) ** 2, 0.0).sum(axis=0)
+    measured = counts > ddof
+    return np.where(measured, np.sqrt(squares / np.maximum(counts - ddof, 1)), unmeasured)
+
+
+def fold_standard_errors(values):
+    """The standard error of each point's mean over the folds that have a score (axis 0).
+
+    glmnet's ``cvsd``, the error ``lambda.1se`` uses: with ``N_k`` the folds
+    that scored point ``k`` (a failed relaxed refit scores NaN and is left
+    out), ``std_k / sqrt(N_k)`` with the sample standard deviation
+    (``ddof=1``), that is ``sqrt(sum (s - mean)**2 / (N_k - 1) / N_k)``. A
+    point scored by fewer than two folds gets 0.0.
 
     Parameters
     ----------
@@ -42,8 +71,8 @@ def fold_standard_errors(values):
     -------
     errors : ndarray of shape (n_points,)
     """
-    finite = np.where(np.isfinite(values), values, np.nan)
-    return np.nanstd(finite, axis=0) / np.sqrt(len(values))
+    counts = np.isfinite(values).sum(axis=0)
+    return fold_std(values, ddof=1, unmeasured=0.0) / np.sqrt(np.maximum(counts, 1))
 
 
 def choose_point(mean_scores, standard_errors, rule, score_tolerance, mean_losses=None):
@@ -292,7 +321,7 @@ def cv_results(grid, direction, scores, features, mean_scores, losses):
         "alpha": grid * direction[0],
         "feature_alpha": grid * direction[1],
         "mean_test_score": mean_scores,
-        "std_test_score": np.nanstd(scores, axis=0),
+        "std_test_score": fold_std(scores),
         "mean_test_loss": fold_mean(losses, worst=np.inf),
         "mean_n_features": counts.mean(axis=0),
     }

@@ -331,10 +331,20 @@ def feature_importances(coefs):
     importances : ndarray of shape (n_features,)
     """
     # Multiplying from the output side keeps every product a matrix-vector one.
-    path = np.abs(coefs[-1]).sum(axis=1)
+    # In float64, rescaled to a largest entry of 1 after each product: only the
+    # shares matter, and a float32 network's raw path weight can overflow.
+    path = _rescaled(np.abs(coefs[-1]).sum(axis=1, dtype=np.float64))
     for coef in reversed(coefs[:-1]):
-        path = np.abs(coef) @ path
+        path = _rescaled(np.abs(coef).astype(np.float64, copy=False) @ path)
     total = path.sum()
     if total > 0:
         path /= total
+    return path
+
+
+def _rescaled(path):
+    """``path`` divided by its largest entry (as it is when that is 0 or not finite)."""
+    largest = path.max(initial=0.0)
+    if 0 < largest < np.inf:
+        path /= largest
     return path

@@ -23,6 +23,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
 
 from ._base import BaseL1MLP, objective
+from ._penalties import L1_MODES
 from ._validation import take_columns
 
 #: Factor between the probes of the search for the first alpha.
@@ -183,10 +184,7 @@ def alpha_max(estimator, X, y, *, sample_weight=None, start=1.0):
             if uses_none(high):
                 break
         else:
-            raise ValueError(
-                f"No penalty up to {high:g} removes every feature: l1_mode="
-                f"{estimator.l1_mode!r} gives no exact zeros. Use 'proximal' or 'cumulative'."
-            )
+            raise ValueError(_no_empty_network_message(estimator, high, y))
         low = high / _SEARCH_FACTOR
     for _ in range(_BISECTIONS):
         middle = np.sqrt(high * low)
@@ -195,6 +193,22 @@ def alpha_max(estimator, X, y, *, sample_weight=None, start=1.0):
         else:
             low = middle
     return high
+
+
+def _no_empty_network_message(estimator, high, y):
+    """Why no penalty emptied the network, and what to change."""
+    if not L1_MODES[estimator.l1_mode].exact_zeros:
+        return (
+            f"No penalty up to {high:g} removes every feature: l1_mode="
+            f"{estimator.l1_mode!r} gives no exact zeros. Use 'proximal' or 'cumulative'."
+        )
+    magnitude = float(np.max(np.abs(y), initial=0.0))
+    return (
+        f"No penalty up to {high:g} removes every feature. The penalty that empties a "
+        f"network grows with the scale of the target (largest |y| here: {magnitude:.3g}) "
+        "and of the columns; scale them (standardize=True in the CV estimators, or "
+        "StandardScaler and TransformedTargetRegressor in a Pipeline)."
+    )
 
 
 def warm_alpha_max(estimator, X, y, *, fresh, sample_weight=None):

@@ -75,11 +75,9 @@ def column_scaling(X, sample_weight=None, standardize=True):
     weights = weights / weights.sum()
     if sp.issparse(X):
         X = X.tocsc()
-        mean = np.asarray(X.T @ weights).ravel()
-        mean_square = np.asarray(X.multiply(X).T @ weights).ravel()
-        variance = np.maximum(mean_square - mean**2, 0.0)
+        mean, variance = _sparse_mean_variance(X, weights)
         offset = np.zeros_like(mean)
-        scale = np.sqrt(mean_square)
+        scale = np.sqrt(variance + mean**2)  # the root mean square
     else:
         mean = weights @ X
         variance = weights @ (X - mean) ** 2
@@ -93,6 +91,40 @@ def column_scaling(X, sample_weight=None, standardize=True):
     if not standardize:
         return ColumnScaling(kept, np.zeros(kept.size, dtype), np.ones(kept.size, dtype))
     return ColumnScaling(kept, offset[kept].astype(dtype), scale[kept].astype(dtype))
+
+
+def _sparse_mean_variance(X, weights):
+    """Each column's weighted mean and variance, in two passes over the stored values.
+
+    ``E[x**2] - E[x]**2`` loses the variance of a column of one repeated
+    value to rounding (about ``1e-8`` of its mean: above the threshold that
+    calls a column constant), so the deviations from the mean are summed
+    instead, the implicit zeros' share counted apart: a column stored on
+    every row has none, exactly. The same decision as for dense input.
+
+    Parameters
+    ----------
+    X : sparse matrix in CSC format
+    weights : ndarray of shape (n_samples,), summing to 1
+
+    Returns
+    -------
+    mean, variance : ndarray of shape (n_features,)
+    """
+    if not X.has_canonical_format:  # duplicate entries would count a row twice
+        X = X.copy()
+        X.sum_duplicates()
+    n_features = X.shape[1]
+    stored = np.diff(X.indptr)
+    columns = np.repeat(np.arange(n_features), stored)
+    row_weights = weights[X.indices]
+    data = X.data.astype(np.float64, copy=False)
+    mean = np.bincount(columns, row_weights * data, minlength=n_features)
+    squares = row_weights * (data - mean[columns]) ** 2
+    deviations = np.bincount(columns, squares, minlength=n_features)
+    stored_weight = np.bincount(columns, row_weights, minlength=n_features)
+    zeros_weight = np.where(stored == X.shape[0], 0.0, np.maximum(1.0 - stored_weight, 0.0))
+    return mean, deviations + zeros_weight * mean**2
 
 
 def fold_into_first_layer(coefs, intercepts, scaling, columns):

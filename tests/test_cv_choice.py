@@ -1,5 +1,7 @@
 """How the CV estimators pick a point from the folds' scores (largest alpha first)."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -108,10 +110,16 @@ def test_the_saturation_bar_leaves_paths_that_are_all_or_never_saturated_to_the_
     assert chosen == 0
 
 
-def test_fold_standard_errors_leave_out_what_failed():
-    values = np.array([[0.5, np.nan], [0.7, 0.4], [0.6, 0.4]])
+def test_fold_standard_errors_are_glmnets_over_the_folds_that_scored():
+    values = np.array([[0.5, np.nan, np.nan], [0.7, 0.4, np.nan], [0.6, 0.5, 0.8]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "degrees of freedom" warning either
+        errors = fold_standard_errors(values)
+    # glmnet's cvsd: the sample standard deviation over the N folds with a
+    # score, divided by sqrt(N); a point one fold scored has no measured spread.
     np.testing.assert_allclose(
-        fold_standard_errors(values), [np.std([0.5, 0.7, 0.6]) / np.sqrt(3), 0.0]
+        errors,
+        [np.std([0.5, 0.7, 0.6], ddof=1) / np.sqrt(3), np.std([0.4, 0.5], ddof=1) / np.sqrt(2), 0],
     )
 
 

@@ -142,3 +142,17 @@ def test_forward_pass_skips_unused_input_columns_exactly(rng, monkeypatch):
     W1[:30] = 1.0
     forward_pass(X, [W1, W2], [b1, b2], "relu", "identity")
     assert seen == [40, 40]
+
+
+def test_importances_of_a_float32_network_do_not_overflow():
+    # |W1| @ |W2| @ |W3| reaches 1e42 here, past float32's 3.4e38.
+    rng = np.random.RandomState(0)
+    coefs = [
+        rng.uniform(1e13, 1e14, size=shape).astype(np.float32) for shape in [(3, 5), (5, 5), (5, 1)]
+    ]
+    coefs[0][1] = 0.0
+    with np.errstate(over="raise"):
+        importances = feature_importances(coefs)
+    exact = feature_importances([c.astype(np.float64) / 1e13 for c in coefs])
+    assert np.all(np.isfinite(importances)) and importances[1] == 0.0
+    np.testing.assert_allclose(importances, exact, rtol=1e-6)
