@@ -32,7 +32,7 @@ SCREEN_PER_ROW = 5
 #: penalty is per weight only: on the wide gene sets of the real-data
 #: benchmark the row penalty (``feature_alpha``) kept a handful of genes and
 #: lost 0.06 (colon) and 0.06 (ALL/AML) held-out accuracy against it, and
-#: elsewhere the two scored alike (see docs/feature_selection.md).
+#: elsewhere the two scored alike (docs/feature_selection.md as of 71086f4 has the measurements).
 DEFAULT_TEMPLATE = dict(
     hidden_layer_sizes=(32,), alpha=1.0, feature_alpha=0.0, learning_rate_init=0.01, max_iter=500
 )
@@ -49,7 +49,7 @@ UNITS_PER_OUTPUT = 2
 #: differing by 0.35 standard deviations; outer CV; scratch) held-out
 #: accuracy rose from 0.906 and 0.912 to 0.953 and 0.959 on two draws, on
 #: a 26-class proxy of the spoken letters from 0.949 and 0.944 to 0.962 and
-#: 0.964 (docs/feature_selection.md has the rest, and 3 and 10 rows' worth).
+#: 0.964 (docs/feature_selection.md as of 71086f4 has the rest, and 3 and 10 rows' worth).
 L2_PER_ROW = 1.0
 #: With ``max_features``, the family-wise level of the marginal test that
 #: lets a column past the path's trusted points fill a place
@@ -201,7 +201,7 @@ def screen_candidates(screen, n_samples, n_features, max_features=None):
     Gaussian columns: held-out accuracy 0.40 -> 0.71) and lost a little on
     colon, ALL/AML and a wide four-class proxy, where "sis" won the CV by
     less than a standard error (see
-    docs/feature_selection.md). With ``max_features`` "cv" is "auto" alone:
+    docs/feature_selection.md as of 71086f4). With ``max_features`` "cv" is "auto" alone:
     the count is the user's, the columns are those that enter the path
     first, and a screen of ``n / log n`` would make that order mostly the
     marginal test's.

@@ -855,7 +855,7 @@ def test_float32_penalty_below_resolution_is_reported_not_silently_dropped(mode,
 def test_float32_cumulative_keeps_the_penalty_that_proximal_loses():
     script = Path(__file__).parent.parent / "benchmarks" / "bench_float32_penalty.py"
     example = runpy.run_path(str(script))
-    kept = example["main"]()
+    kept = example["main"]([])
     assert kept["proximal"] < 0.5 and kept["shrink"] < 0.5
     assert kept["cumulative"] > 0.9 and kept["gradient"] > 0.9
 
