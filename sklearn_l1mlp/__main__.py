@@ -2,19 +2,23 @@
 
 Whatever goes wrong ends in one line on stderr and exit code 2 (``--debug``
 shows the traceback instead); a closed pipe (``... predict m.joblib x.csv |
-head``) ends quietly.
+head``) ends quietly. Ctrl-C stops at once with exit code 130: the
+estimators turn an interrupt into a finished fit (the last epoch's weights,
+as a notebook user wants), so the CLI's own handler raises ``Interrupted``,
+which they do not catch, and nothing is saved.
 """
 
 import argparse
 import os
+import signal
 import sys
 import warnings
 
 from sklearn.exceptions import ConvergenceWarning
 
 from ._cli import add_commands
+from ._csv_file import DataFileError
 from ._demo import format_rows, run_demo
-from ._tabular import DataFileError
 
 _COMMANDS = ("fit", "predict")
 
@@ -74,6 +78,14 @@ def _parse(argv):
     return args
 
 
+class Interrupted(BaseException):
+    """Ctrl-C in the CLI: not a ``KeyboardInterrupt``, so no fit takes it for a stop."""
+
+
+def _interrupt(signum, frame):
+    raise Interrupted
+
+
 def _one_line(error):
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
@@ -83,6 +95,10 @@ def main(argv=None):
     """Run the demo, or the ``fit``/``predict`` command named first; return the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parse(argv)
+    try:
+        previous = signal.signal(signal.SIGINT, _interrupt)
+    except ValueError:  # not the main thread: leave Ctrl-C as it is
+        previous = None
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("default", UserWarning)
@@ -96,8 +112,8 @@ def main(argv=None):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except (KeyboardInterrupt, Interrupted):
+        print("interrupted: nothing was saved", file=sys.stderr)
         return 130
     except Exception as error:
         if args.debug:
@@ -111,6 +127,9 @@ def main(argv=None):
                 file=sys.stderr,
             )
         return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     return 0
 
 

@@ -11,8 +11,12 @@ line of progress per path point per fold, and ``--plot`` draws their path.
 ``--save`` writes the fitted pipeline with joblib; ``predict`` reads it back
 and predicts (and scores, when the file has the target column) another file.
 
-Every problem with the user's files is a ``DataFileError``: one line that
-says what is wrong and what to change.
+Standard output carries predictions and nothing else; every report, note
+and warning goes to standard error, so ``predict m.joblib x.csv > out.txt``
+holds one prediction per row. Every problem with the user's files is a
+``DataFileError``: one line that says what is wrong and what to change.
+Output paths are checked before any fitting, and files are written whole or
+not at all, so a failed or interrupted fit never destroys an existing one.
 """
 
 import contextlib
@@ -21,24 +25,24 @@ from pathlib import Path
 
 import joblib
 import numpy as np
-from sklearn.model_selection import train_test_split
 
+from ._cli_output import LISTED, check_output_path, listed, note, say, write_whole
+from ._cli_split import copy_groups, cv_folds, held_out_split, read_target
+from ._csv_file import DataFileError, read_table
 from ._cv import L1MLPClassifierCV, L1MLPRegressorCV
 from ._cv_prepare import DEFAULT_TEMPLATE
 from ._display import L1PathDisplay, sum_by_group
 from ._mlp import L1MLPClassifier, L1MLPRegressor
 from ._penalties import L1_MODES
 from ._tabular import (
-    DataFileError,
     as_pipeline,
+    check_values,
+    describe_input,
     inspect_table,
     make_preprocessor,
-    read_csv,
     source_columns,
 )
 
-#: Integer targets with at most this many distinct values count as classes.
-_MAX_INTEGER_CLASSES = 20
 #: Fewest rows (with a target) ``fit`` trains on: a quarter is held out.
 MIN_ROWS = 10
 #: Fewest with ``--cv``: the training part is split into 5 folds.
@@ -49,23 +53,24 @@ MIN_HELD_OUT = 30
 _SAVED_KEYS = {"pipeline", "target", "task", "columns"}
 
 
-def _split_target(frame, target, path):
+def _read(args, path, target):
+    """The file at ``path`` as ``args`` says to read it, with a note for each thing settled."""
+    frame, dialect = read_table(
+        path, sep=args.sep, decimal=args.decimal, encoding=args.encoding, text_columns=[target]
+    )
+    for text in dialect.notes:
+        note(text)
+    return frame, dialect
+
+
+def _check_target_column(frame, target, path):
     if target not in frame.columns:
-        columns = ", ".join(map(str, frame.columns))
-        raise DataFileError(f"{path} has no column {target!r}; its columns are: {columns}")
-    missing = frame[target].isna()
-    if missing.any():
-        print(f"note: {int(missing.sum())} rows with no {target!r} value were left out")
-        frame = frame[~missing]
-    return frame.drop(columns=[target]), frame[target]
-
-
-def _infer_task(y):
-    if y.dtype.kind in "iu" and y.nunique() <= _MAX_INTEGER_CLASSES:
-        return "classification"
-    if y.dtype.kind in "iuf":
-        return "regression"
-    return "classification"
+        hint = ""
+        if frame.shape[1] == 1:
+            hint = " (it has one column: are its values separated by another character? --sep)"
+        raise DataFileError(
+            f"{path} has no column {target!r}{hint}; its columns are: {listed(frame.columns)}"
+        )
 
 
 def _check_size(y, task, cv, path, target):
@@ -85,10 +90,9 @@ def _check_size(y, task, cv, path, target):
         )
     held_out = len(y) - int(np.floor(0.75 * len(y)))
     if held_out < MIN_HELD_OUT:
-        print(
+        say(
             f"warning: the held-out score is measured on {held_out} rows only; "
-            "take it as a rough guide",
-            file=sys.stderr,
+            "take it as a rough guide"
         )
 
 
@@ -101,8 +105,6 @@ def _network(args, task):
     )
     settings = dict(l1_mode=args.mode, random_state=args.seed)
     if not args.cv:
-        if args.plot:
-            raise DataFileError("--plot draws the cross-validated path: add --cv")
         network_class = L1MLPRegressor if task == "regression" else L1MLPClassifier
         defaults = {name: DEFAULT_TEMPLATE[name] for name in given}
         given = {name: defaults[name] if value is None else value for name, value in given.items()}
@@ -130,83 +132,107 @@ def _column_importances(pipeline):
     return importances, zero_share
 
 
-def _plot(pipeline, path):
-    """Write the CV path of a fitted ``--cv`` pipeline to ``path``, per column of the file."""
+def _require_matplotlib():
     try:
         import matplotlib
 
         matplotlib.use("Agg")
     except ImportError as error:
         raise DataFileError("--plot needs matplotlib: pip install 'sklearn_l1mlp[plot]'") from error
+
+
+def _plot(pipeline, path):
+    """Write the CV path of a fitted ``--cv`` pipeline to ``path``, per column of the file."""
     network, sources = pipeline[-1], source_columns(pipeline[0])
     columns = list(pipeline[0].feature_names_in_)
     display = L1PathDisplay.from_estimator(
         network, importance_groups=sources, feature_names=columns
     )
     display.figure_.tight_layout()
-    try:
-        display.figure_.savefig(path, dpi=120)
-    except (OSError, ValueError) as error:
-        raise DataFileError(f"could not write the plot to {path}: {error}") from error
-    print(f"wrote the path plot to {path}")
+    file_format = Path(path).suffix.lstrip(".") or "png"
+    write_whole(path, lambda partial: display.figure_.savefig(partial, dpi=120, format=file_format))
+    say(f"wrote the path plot to {path}")
 
 
-def fit_command(args):
-    """Train on ``args.data`` and report; returns the fitted pipeline."""
-    frame = read_csv(args.data)
-    X, y = _split_target(frame, args.target, args.data)
-    task = args.task or _infer_task(y)
-    if task == "regression" and y.dtype.kind not in "iuf":
-        raise DataFileError(
-            f"target {args.target!r} is not numeric, so it cannot be regressed; "
-            "use --task classification"
-        )
-    network = _network(args, task)
-    plan = inspect_table(X)
-    if not plan.used:
-        raise DataFileError(
-            f"{args.data} has no column to learn from besides {args.target!r}: add feature columns"
-        )
-    _check_size(y, task, args.cv, args.data, args.target)
-    for note in plan.notes:
-        print(f"note: {note}")
-    X = X[plan.used]
-    pipeline = as_pipeline(make_preprocessor(plan), network)
-    stratify = y if task == "classification" and y.value_counts().min() >= 2 else None
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, random_state=args.seed, stratify=stratify
-    )
-    # Progress lines go to stderr, so that stdout is the report alone.
-    with contextlib.redirect_stdout(sys.stderr):
-        pipeline.fit(X_train, y_train)
+def _report(args, task, network, pipeline, X_test, y_test, n_rows):
     score_name = "accuracy" if task == "classification" else "R^2"
     if args.cv:
-        print(
+        say(
             f"{task}, l1_mode={args.mode!r}, alpha={network.alpha_:g}, "
             f"feature_alpha={network.feature_alpha_:g} (chosen by 5-fold cross-validation "
             f"over an {'adaptive ' if network.adaptive_ else ''}L1 path with relaxed refits)"
         )
     else:
-        print(f"{task}, l1_mode={args.mode!r}, alpha={args.alpha:g}")
-    print(
-        f"held-out {score_name}: {pipeline.score(X_test, y_test):.4f} "
-        f"({len(X_test)} of {len(X)} rows)",
-    )
+        say(f"{task}, l1_mode={args.mode!r}, alpha={args.alpha:g}")
+    score = pipeline.score(X_test, y_test)
+    say(f"held-out {score_name}: {score:.4f} ({len(X_test)} of {n_rows} rows)")
     importances, zero_share = _column_importances(pipeline)
-    used = sorted(((v, k) for k, v in importances.items() if v > 0), reverse=True)
-    print(f"weights exactly zero: {zero_share:.1%}")
-    print(f"columns used: {len(used)} of {len(importances)}")
-    for value, column in used:
-        print(f"  {column:<30} {value:.4f}")
+    used = sorted(((v, str(k)) for k, v in importances.items() if v > 0), reverse=True)
+    say(f"weights exactly zero: {zero_share:.1%}")
+    say(f"columns used: {len(used)} of {len(importances)}")
+    for value, column in used[: 2 * LISTED]:
+        say(f"  {column:<30} {value:.4f}")
+    if len(used) > 2 * LISTED:
+        say(f"  and {len(used) - 2 * LISTED} more, each below {used[2 * LISTED - 1][0]:.4f}")
     unused = sorted(str(k) for k, v in importances.items() if v == 0)
     if unused:
-        print(f"columns not used: {', '.join(unused)}")
+        say(f"columns not used: {listed(unused)}")
+
+
+def fit_command(args):
+    """Train on ``args.data`` and report on standard error; returns the fitted pipeline."""
+    for path, option in ((args.save, "--save"), (args.plot, "--plot")):
+        if path:
+            check_output_path(path, option)
+    if args.plot:
+        if not args.cv:
+            raise DataFileError("--plot draws the cross-validated path: add --cv")
+        _require_matplotlib()
+    frame, dialect = _read(args, args.data, args.target)
+    _check_target_column(frame, args.target, args.data)
+    target = read_target(frame[args.target], args.target, dialect, args.task)
+    frame = frame.loc[target.values.index]
+    X, y = frame.drop(columns=[args.target]), target.values
+    network = _network(args, target.task)
+    groups = copy_groups(frame)
+    distinct = np.unique(groups, return_index=True)[1]
+    plan = inspect_table(X, distinct=X.iloc[np.sort(distinct)])
+    if not plan.used:
+        raise DataFileError(
+            f"{args.data} has no column to learn from besides {args.target!r}: add feature columns"
+        )
+    _check_size(y, target.task, args.cv, args.data, args.target)
+    check_values(X, plan.numeric)
+    notes = list(target.notes)
+    if distinct.size < len(y):
+        notes.append(
+            f"{len(y) - distinct.size} rows are copies of others ({distinct.size} distinct "
+            "rows): each row and its copies are kept on one side of every split"
+        )
+    for text in notes + plan.notes:
+        note(text)
+    X = X[plan.used]
+    train, test, split_note = held_out_split(y, target.task, groups, args.seed)
+    if split_note:
+        note(split_note)
+    if args.cv:
+        network.set_params(cv=cv_folds(y.iloc[train], target.task, groups[train]))
+    pipeline = as_pipeline(make_preprocessor(plan), network)
+    # The CV's progress lines are printed to standard output: send them to stderr.
+    with contextlib.redirect_stdout(sys.stderr):
+        pipeline.fit(X.iloc[train], y.iloc[train])
+    _report(args, target.task, network, pipeline, X.iloc[test], y.iloc[test], len(X))
     if args.plot:
         _plot(pipeline, args.plot)
     if args.save:
-        saved = {"pipeline": pipeline, "target": args.target, "task": task, "columns": plan.used}
-        joblib.dump(saved, args.save)
-        print(f"saved the fitted pipeline to {args.save}")
+        saved = {
+            "pipeline": pipeline,
+            "target": args.target,
+            "task": target.task,
+            "columns": plan.used,
+        }
+        write_whole(args.save, lambda partial: joblib.dump(saved, partial))
+        say(f"saved the fitted pipeline to {args.save}")
     return pipeline
 
 
@@ -239,37 +265,53 @@ def _columns_for(saved, frame, path):
     needed = [str(c) for c in absent if importances[c] > 0]
     if needed:
         raise DataFileError(
-            f"{path} lacks columns the model uses: {', '.join(needed)}; add them "
+            f"{path} lacks columns the model uses: {listed(needed)}; add them "
             "(empty cells are allowed)"
         )
-    print(f"note: {path} lacks {', '.join(map(str, absent))}, which the model does not use")
-    X = frame.reindex(columns=columns)
-    return X
+    note(f"{path} lacks {listed(absent)}, which the model does not use")
+    return frame.reindex(columns=columns)
+
+
+def _score(saved, frame, X, dialect, path):
+    """Score the rows of ``frame`` that have a target, with a note on classes never seen."""
+    pipeline, target = saved["pipeline"], saved["target"]
+    truth = read_target(frame[target], target, dialect, saved["task"])
+    if saved["task"] == "classification":
+        known = {str(label) for label in pipeline.classes_}
+        unseen = truth.values[~truth.values.isin(known)]
+        if unseen.size:
+            note(
+                f"{unseen.size} rows have a {target!r} the model never saw in training "
+                f"({listed(sorted(set(unseen)), 3)}): they count as errors"
+            )
+    rows = X.loc[truth.values.index]
+    name = "accuracy" if saved["task"] == "classification" else "R^2"
+    score = pipeline.score(rows, truth.values)
+    say(f"{name} on {path}: {score:.4f} ({len(rows)} rows with a target)")
 
 
 def predict_command(args):
     """Predict ``args.data`` with a saved pipeline; score it when the target is there."""
+    if args.output:
+        check_output_path(args.output, "--output")
     saved = _load_model(args.model)
     pipeline, target = saved["pipeline"], saved["target"]
-    frame = read_csv(args.data)
+    frame, dialect = _read(args, args.data, target)
     X = _columns_for(saved, frame, args.data)
+    numeric = [cols for name, _, cols in pipeline[0].transformers_ if name == "numeric"]
+    check_values(X, list(numeric[0]) if numeric else [])
+    for text in describe_input(pipeline[0], X):
+        note(text)
     predictions = pipeline.predict(X)
-    if target in frame.columns:
-        labelled = frame[target].notna().to_numpy()
-        name = "accuracy" if saved["task"] == "classification" else "R^2"
-        score = pipeline.score(X[labelled], frame[target][labelled])
-        print(f"{name} on {args.data}: {score:.4f} ({int(labelled.sum())} rows with a target)")
+    if target in frame.columns and frame[target].notna().any():
+        _score(saved, frame, X, dialect, args.data)
     if args.output:
         result = frame.copy()
         result[f"predicted_{target}"] = predictions
-        try:
-            result.to_csv(args.output, index=False)
-        except OSError as error:
-            raise DataFileError(f"could not write {args.output}: {error}") from error
-        print(f"wrote {len(result)} predictions to {args.output}")
+        write_whole(args.output, lambda partial: result.to_csv(partial, index=False))
+        say(f"wrote {len(result)} predictions to {args.output}")
     else:
-        for value in predictions:
-            print(value)
+        sys.stdout.write("".join(f"{value}\n" for value in predictions))
     return predictions
 
 
@@ -281,6 +323,16 @@ _PREDICT_DESCRIPTION = (
     "Predict a CSV file with a model written by 'fit --save'; score it when the file "
     "has the target column."
 )
+
+
+def _add_dialect_options(parser):
+    parser.add_argument(
+        "--sep", help="the separator between values (default: sniffed among , ; tab |)"
+    )
+    parser.add_argument("--decimal", choices=[".", ","], help="the decimal mark (default: sniffed)")
+    parser.add_argument(
+        "--encoding", help="the file's encoding (default: UTF-8, else cp1252 with a note)"
+    )
 
 
 def add_commands(subparsers, parents=()):
@@ -299,6 +351,7 @@ def add_commands(subparsers, parents=()):
         description=_FIT_DESCRIPTION,
     )
     fit.add_argument("data", help="CSV file with a header row")
+    _add_dialect_options(fit)
     fit.add_argument("--target", required=True, help="the column to predict")
     fit.add_argument(
         "--task",
@@ -343,5 +396,6 @@ def add_commands(subparsers, parents=()):
     predict.description = _PREDICT_DESCRIPTION
     predict.add_argument("model", help="a file written by fit --save")
     predict.add_argument("data", help="CSV file with the same columns")
+    _add_dialect_options(predict)
     predict.add_argument("--output", help="write the rows with a prediction column here")
     predict.set_defaults(command=predict_command)

@@ -20,7 +20,6 @@ file it came from, so importances can be reported per column of the file.
 import re
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -28,6 +27,8 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+
+from ._csv_file import DataFileError
 
 #: A text column counts as numbers (with a few stray cells such as "?")
 #: when at least this share of its filled cells parse as numbers; likewise
@@ -40,46 +41,6 @@ MIN_ROWS_FOR_INTEGER_ID = 50
 DATE_PARTS = ("year", "month", "day_of_week", "day_of_year")
 #: Column names that say "identifier": id, ID, user_id, customerID, id-number.
 _ID_NAME = re.compile(r"(^|[^A-Za-z])(id|ID|Id)([^A-Za-z]|$)|[a-z](ID|Id)$")
-
-
-class DataFileError(ValueError):
-    """A problem with a user's data file, said in one line with what to change."""
-
-
-def read_csv(path):
-    """Read ``path`` with pandas; every way it can fail becomes a ``DataFileError``.
-
-    Parameters
-    ----------
-    path : str or Path
-
-    Returns
-    -------
-    frame : pandas.DataFrame
-        At least one row.
-    """
-    try:
-        import pandas as pd
-    except ImportError as error:
-        raise DataFileError(
-            "reading CSV files needs pandas: pip install 'sklearn_l1mlp[cli]'"
-        ) from error
-    path = Path(path)
-    if not path.is_file():
-        raise DataFileError(f"no such file: {path}")
-    try:
-        frame = pd.read_csv(path)
-    except pd.errors.EmptyDataError as error:
-        raise DataFileError(f"{path} is empty") from error
-    except (UnicodeDecodeError, pd.errors.ParserError) as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise DataFileError(
-            f"{path} could not be read as a CSV file ({reason}); give a text file with a "
-            "header row and one row per line, values separated by commas"
-        ) from error
-    if frame.empty:
-        raise DataFileError(f"{path} has a header but no rows")
-    return frame
 
 
 def as_numbers(X):
@@ -227,19 +188,23 @@ def _is_row_id(name, column, kind):
     return kind == "categorical"
 
 
-def inspect_table(X):
+def inspect_table(X, distinct=None):
     """Sort the columns of ``X`` into numbers, categories and dates; set aside IDs and blanks.
 
     Parameters
     ----------
     X : pandas.DataFrame
         The features (the target already taken out).
+    distinct : pandas.DataFrame or None
+        The distinct rows of the file, when some rows are copies of others:
+        a row ID is unique on the distinct rows, and repeats only with them.
 
     Returns
     -------
     plan : TablePlan
     """
     plan = TablePlan()
+    distinct = X if distinct is None else distinct
     for name in X.columns:
         column = X[name]
         if column.dropna().empty:
@@ -247,11 +212,12 @@ def inspect_table(X):
             plan.notes.append(f"column {name!r} is empty in every row: not used")
             continue
         kind, note = _kind(column)
-        if _is_row_id(name, column, kind):
+        if _is_row_id(name, distinct[name], kind):
             plan.dropped.append(name)
+            rows = distinct[name].size
             plan.notes.append(
-                f"column {name!r} looks like a row ID ({column.nunique()} distinct values in "
-                f"{column.size} rows): not used"
+                f"column {name!r} looks like a row ID ({distinct[name].nunique()} distinct "
+                f"values in {rows}{' distinct' if rows < column.size else ''} rows): not used"
             )
             continue
         if kind == "numeric" and _ID_NAME.search(str(name)):
@@ -350,3 +316,99 @@ def source_columns(preprocessor):
 def as_pipeline(preprocessor, network):
     """``preprocessor`` then ``network``, as the pipeline the CLI saves."""
     return Pipeline([("preprocess", preprocessor), ("network", network)])
+
+
+#: Numbers beyond this size cannot be standardized: their squares overflow.
+HUGE = 1e150
+
+
+def check_values(X, numeric_columns):
+    """Refuse infinite and huge numbers, naming their columns (a ``DataFileError``).
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+    numeric_columns : sequence of str
+        The columns read as numbers.
+    """
+    infinite, huge = [], []
+    for name in numeric_columns:
+        values = as_numbers(X[[name]]).ravel()
+        if np.isinf(values).any():
+            infinite.append(f"{name!r} ({int(np.isinf(values).sum())} cells)")
+        finite = values[np.isfinite(values)]
+        if finite.size and np.abs(finite).max() > HUGE:
+            huge.append(f"{name!r} (up to {np.abs(finite).max():.3g})")
+    if infinite:
+        raise DataFileError(
+            f"infinite values in column {', '.join(infinite)}: empty those cells or give "
+            "finite numbers"
+        )
+    if huge:
+        raise DataFileError(
+            f"numbers too large to scale in column {', '.join(huge)}, beyond {HUGE:.0e}: "
+            "rescale the column (its logarithm, or other units)"
+        )
+
+
+def _examples(values):
+    return ", ".join(repr(str(v)) for v in list(dict.fromkeys(values))[:3])
+
+
+def describe_input(preprocessor, X):
+    """What a fitted ``make_preprocessor`` will do to ``X`` that the user should know.
+
+    The notes ``fit`` gives on its file, for a file to predict: cells filled
+    per column (empty, or not numbers), dates that could not be read, and
+    categories not seen in training.
+
+    Parameters
+    ----------
+    preprocessor : sklearn.compose.ColumnTransformer
+        Fitted.
+    X : pandas.DataFrame
+        The columns the preprocessor reads.
+
+    Returns
+    -------
+    notes : list of str
+    """
+    notes = []
+    transformers = {name: (step, list(cols)) for name, step, cols in preprocessor.transformers_}
+    for name in transformers.get("numeric", (None, []))[1]:
+        raw = X[name]
+        numbers = as_numbers(X[[name]]).ravel()
+        bad = raw[raw.notna().to_numpy() & np.isnan(numbers)]
+        filled = int(np.isnan(numbers).sum())
+        if filled:
+            what = f" ({bad.size} not numbers: {_examples(bad)})" if bad.size else ""
+            notes.append(
+                f"column {name!r}: {filled} of {raw.size} cells empty or unreadable{what}, "
+                "filled with the training median"
+            )
+    for name in transformers.get("dates", (None, []))[1]:
+        raw = X[name]
+        unread = raw.notna() & parse_dates(raw.astype(str)).isna()
+        if unread.any():
+            notes.append(
+                f"column {name!r}: {int(unread.sum())} of {raw.size} cells are not dates "
+                f"({_examples(raw[unread])}), filled with the training median"
+            )
+    step, columns = transformers.get("categorical", (None, []))
+    for name, known in zip(columns, [] if step is None else step[-1].categories_, strict=False):
+        text = as_text(X[[name]]).ravel()
+        text = np.where(_isna(text), "missing", text)
+        unseen = ~np.isin(text, known)
+        if unseen.any():
+            notes.append(
+                f"column {name!r}: {int(unseen.sum())} of {text.size} cells hold categories "
+                f"not seen in training ({_examples(text[unseen])}), encoded as none of them"
+            )
+    return notes
+
+
+def _isna(values):
+    """Missing cells of an object array (NaN or None)."""
+    import pandas as pd
+
+    return pd.isna(values)
