@@ -130,7 +130,9 @@ def sniff_numbers(lines, separator):
     point_decimals = sum(
         bool(_POINT_DECIMAL.match(cell)) and not _POINT_THOUSANDS.match(cell) for cell in cells
     )
-    decimal = "," if separator != "," and comma_decimals > point_decimals else "."
+    # A comma inside a number of a file not separated by commas is a decimal mark,
+    # unless most numbers are written with points (a column exported as text).
+    decimal = "," if separator != "," and comma_decimals > point_decimals / 2 else "."
     if decimal == ",":
         thousands = "." if any(_POINT_THOUSANDS.match(cell) for cell in cells) else None
     else:
@@ -207,7 +209,25 @@ def read_table(path, *, sep=None, decimal=None, encoding=None, text_columns=()):
         raise DataFileError(f"{path} could not be read as a CSV file ({_cause(error)})") from error
     if frame.empty:
         raise DataFileError(f"{path} has a header but no rows")
+    if decimal != "." or thousands:
+        _numbers_in_text_columns(frame, dialect, skip=text_columns)
     return frame, dialect
+
+
+def _numbers_in_text_columns(frame, dialect, skip):
+    """In columns pandas left as text (a "?" among numbers), the numbers in the file's marks.
+
+    pandas applies the decimal mark only to columns that are numbers
+    throughout; elsewhere ``1,5`` would stay text, and no later step knows
+    the file's marks. Cells that are numbers become floats; the rest stay.
+    """
+    for name in frame.columns:
+        column = frame[name]
+        if name in skip or column.dtype.kind in "iufbM":
+            continue
+        numbers = column.map(lambda v: dialect.number(v) if isinstance(v, str) else v)
+        if numbers.notna().any():
+            frame[name] = numbers.where(numbers.notna(), column).astype(object)
 
 
 def _note_repeated_names(header, notes):

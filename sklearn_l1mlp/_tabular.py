@@ -395,7 +395,8 @@ def describe_input(preprocessor, X):
                 f"({_examples(raw[unread])}), filled with the training median"
             )
     step, columns = transformers.get("categorical", (None, []))
-    for name, known in zip(columns, [] if step is None else step[-1].categories_, strict=False):
+    # A transformer with no columns is never fitted: it has no categories.
+    for name, known in zip(columns, step[-1].categories_ if columns else [], strict=True):
         text = as_text(X[[name]]).ravel()
         text = np.where(_isna(text), "missing", text)
         unseen = ~np.isin(text, known)

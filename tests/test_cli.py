@@ -1,5 +1,7 @@
 """python -m sklearn_l1mlp fit / predict on CSV files the tests write."""
 
+import re
+
 import joblib
 import numpy as np
 import pytest
@@ -340,3 +342,143 @@ def test_importances_of_a_column_are_not_shared_with_one_whose_name_extends_it()
     assert importances["a"] == pytest.approx(encoded["a_x"] + encoded["a_y"])
     assert importances["a_b"] == pytest.approx(sum(encoded[f"a_b_{c}"] for c in "uvw"))
     assert sum(importances.values()) == pytest.approx(1.0)
+
+
+# -- files as spreadsheets and databases export them ---------------------------
+
+
+def _run(capsys, *arguments):
+    code = main([str(a) for a in arguments])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def _report(err):
+    """The fit report without the notes on how the file was read."""
+    reading = ("is not UTF-8", "separated by", "with no value left out")
+    return [line for line in err.splitlines() if not any(text in line for text in reading)]
+
+
+def test_copied_rows_are_noted_kept_together_and_an_id_stays_an_id(tmp_path, capsys):
+    frame = _table(200).rename(columns={"customer_id": "customerID"})
+    pd.concat([frame, frame]).to_csv(tmp_path / "twice.csv", index=False)
+    code, _, err = _run(capsys, "fit", tmp_path / "twice.csv", "--target", "bought")
+    assert code == 0
+    assert "198 rows are copies of others (198 distinct rows)" in err
+    assert "'customerID' looks like a row ID (198 distinct values in 198 distinct rows)" in err
+    ranked = err.split("columns used:")[1].splitlines()[1:]
+    assert ranked[0].split()[0] in {"age", "city"}
+
+
+def test_a_european_excel_export_gives_its_plain_twins_report(tmp_path, capsys):
+    frame = _table(160)
+    frame.loc[frame.city == "oslo", "city"] = "Zürich"
+    frame.to_csv(tmp_path / "plain.csv", index=False)
+    excel = dict(sep=";", decimal=",", encoding="cp1252", lineterminator="\r\n")
+    # Excel writes every number with its decimal comma, in a column with a "?" too.
+    european = frame.assign(noise=frame.noise.map(lambda v: str(v).replace(".", ",")))
+    european.to_csv(tmp_path / "excel.csv", index=False, **excel)
+    with open(tmp_path / "excel.csv", "a", encoding="cp1252") as file:
+        file.write(";" * (frame.shape[1] - 1) + "\r\n")  # a separator-only row, as Excel leaves
+    reports = []
+    for name in ("plain.csv", "excel.csv"):
+        code, _, err = _run(capsys, "fit", tmp_path / name, "--target", "bought")
+        assert code == 0
+        reports.append(_report(err))
+    assert reports[0] == reports[1]
+    assert "Zürich".encode("cp1252") in (tmp_path / "excel.csv").read_bytes()
+
+
+def test_predict_says_what_it_did_to_bad_input(files, tmp_path, capsys):
+    model = tmp_path / "real.joblib"
+    code, _, _ = _run(capsys, "fit", files / "real.csv", "--target", "bought", "--save", model)
+    assert code == 0
+    frame = _table(40)
+    frame["age"] = frame["age"].astype(object)
+    frame.loc[:19, "age"] = "unknown"
+    frame["visited"] = "soon"
+    frame.loc[:4, "city"] = "berlin"
+    frame.loc[:2, "bought"] = "maybe"
+    frame.to_csv(tmp_path / "bad.csv", index=False)
+    code, out, err = _run(capsys, "predict", model, tmp_path / "bad.csv")
+    assert code == 0 and len(out.splitlines()) == 40
+    assert re.search(r"column 'age': \d+ of 40 cells empty or unreadable \(20 not numbers", err)
+    assert "column 'visited': 40 of 40 cells are not dates ('soon')" in err
+    assert "column 'city': 5 of 40 cells hold categories not seen in training ('berlin')" in err
+    assert "3 rows have a 'bought' the model never saw in training (maybe)" in err
+
+
+@pytest.mark.parametrize(
+    "classes, rows_each, code",
+    [(50, 3, 0), (4, 3, 0)],
+)
+def test_many_classes_of_few_rows_are_split_without_stratifying(
+    tmp_path, capsys, classes, rows_each, code
+):
+    rng = np.random.RandomState(0)
+    labels = np.repeat([f"k{k}" for k in range(classes)], rows_each)
+    frame = pd.DataFrame({"x": rng.normal(size=labels.size), "label": labels})
+    frame.to_csv(tmp_path / "classes.csv", index=False)
+    result = _run(capsys, "fit", tmp_path / "classes.csv", "--target", "label", "--max-iter", "20")
+    assert result[0] == code and "drawn without stratifying by class" in result[2]
+
+
+def test_a_continuous_target_is_not_taken_for_classes(spend, capsys):
+    code, _, err = _run(capsys, "fit", spend, "--target", "spend", "--task", "classification")
+    assert code == 2 and "use --task regression" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("option", ["--save", "--plot"])
+def test_output_paths_are_checked_before_any_fitting(spend, tmp_path, capsys, option):
+    target = tmp_path / "missing" / "out.png"
+    code, _, err = _run(capsys, "fit", spend, "--target", "spend", "--cv", option, target)
+    assert code == 2 and "does not exist" in err and "[fold" not in err
+
+
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("income", "1e300", "numbers too large to scale in column 'income' (up to 1e+300)"),
+        ("income", "inf", "infinite values in column 'income' (1 cells)"),
+        ("spend", "inf", "target 'spend' has 1 infinite values"),
+    ],
+)
+def test_huge_and_infinite_numbers_are_named_by_column(spend, capsys, column, value, message):
+    frame = pd.read_csv(spend)
+    frame[column] = frame[column].astype(object)
+    frame.loc[3, column] = value
+    frame.to_csv(spend, index=False)
+    code, _, err = _run(capsys, "fit", spend, "--target", "spend")
+    assert code == 2 and message in err
+
+
+def test_codes_with_leading_zeros_come_back_as_written(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame({"x": rng.normal(size=120)})
+    frame["code"] = np.where(frame.x > 0, "007", "010")
+    frame.to_csv(tmp_path / "codes.csv", index=False)
+    model = tmp_path / "codes.joblib"
+    assert _run(capsys, "fit", tmp_path / "codes.csv", "--target", "code", "--save", model)[0] == 0
+    code, out, _ = _run(capsys, "predict", model, tmp_path / "codes.csv")
+    assert code == 0 and set(out.split()) == {"007", "010"}
+
+
+def test_ctrl_c_exits_130_and_keeps_the_saved_model(files, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    model = tmp_path / "kept.joblib"
+    model.write_bytes(b"the model of yesterday")
+    command = [sys.executable, "-m", "sklearn_l1mlp", "fit", str(files / "real.csv")]
+    command += ["--target", "bought", "--cv", "--save", str(model)]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    for line in process.stderr:  # interrupt once the CV is under way
+        if line.startswith("[fold"):
+            process.send_signal(signal.SIGINT)
+            break
+    rest = process.stderr.read()
+    assert process.wait(timeout=60) == 130
+    assert "interrupted: nothing was saved" in rest and "Traceback" not in rest
+    assert model.read_bytes() == b"the model of yesterday"

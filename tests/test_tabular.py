@@ -5,13 +5,11 @@ import pytest
 
 from sklearn_l1mlp._tabular import (
     DATE_PARTS,
-    DataFileError,
     DateParts,
     as_numbers,
     as_text,
     inspect_table,
     make_preprocessor,
-    read_csv,
     source_columns,
 )
 
@@ -120,27 +118,3 @@ def test_the_preprocessor_takes_a_new_file_with_gaps_and_new_categories(table):
     new["color"] = ["green", None, "red"]
     new["count"] = np.nan
     assert np.isfinite(preprocessor.transform(new)).all()
-
-
-@pytest.mark.parametrize(
-    "content, message",
-    [
-        (None, "no such file"),
-        (b"", "is empty"),
-        (b"a,b\n", "no rows"),
-        (bytes(range(128, 256)), "could not be read as a CSV file"),
-        (b'a,b\n1,"2\n', "could not be read as a CSV file"),
-    ],
-)
-def test_read_csv_says_what_is_wrong_with_the_file(tmp_path, content, message):
-    path = tmp_path / "data.csv"
-    if content is not None:
-        path.write_bytes(content)
-    with pytest.raises(DataFileError, match=message):
-        read_csv(path)
-
-
-def test_without_pandas_reading_says_what_to_install(tmp_path, monkeypatch):
-    monkeypatch.setitem(__import__("sys").modules, "pandas", None)  # import fails
-    with pytest.raises(DataFileError, match=r"pip install 'sklearn_l1mlp\[cli\]'"):
-        read_csv(tmp_path / "data.csv")
