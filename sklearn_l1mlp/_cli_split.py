@@ -10,6 +10,7 @@ the score see its own training rows. Classes are stratified where the
 held-out part can hold every class.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,7 +157,11 @@ def held_out_split(y, task, groups, seed):
         splitter = StratifiedGroupKFold(
             n_splits=round(1 / HELD_OUT), shuffle=True, random_state=seed
         )
-        train, test = next(splitter.split(positions, y, groups))
+        with warnings.catch_warnings():
+            # A class whose rows are all copies of one is one group: it lands on
+            # one side, as it must; scikit-learn's warning names our 4 splits.
+            warnings.simplefilter("ignore", UserWarning)
+            train, test = next(splitter.split(positions, y, groups))
     else:
         splitter = GroupShuffleSplit(n_splits=1, test_size=HELD_OUT, random_state=seed)
         train, test = next(splitter.split(positions, y, groups))

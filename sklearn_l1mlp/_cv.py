@@ -94,7 +94,7 @@ from ._path import (
     warm_alpha_max,
 )
 from ._penalties import L1_MODES
-from ._progress import FoldProgress
+from ._progress import FitClock, FoldProgress
 from ._scaling import (
     ColumnScaling,
     column_scaling,
@@ -284,7 +284,8 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         if not self.verbose:
             return None
         sequential = self.n_jobs in (None, 1)
-        return FoldProgress(fold, n_folds, n_points, sequential=sequential)
+        clock = self._clock if sequential else None
+        return FoldProgress(fold, n_folds, n_points, sequential=sequential, clock=clock)
 
     def _scaled_targets(self, y_train, y_test, sample_weight):
         """The targets the networks are trained on (the regressor standardizes them)."""
@@ -360,11 +361,12 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         if adaptive_choices[0]:
             initial_alpha = self._initial_alpha(template, X_scaled, y_scaled, sample_weight)
         prepared = (template, direction, splits, X, y, sample_weight)
+        screens = screen_candidates(self.screen, X.shape[0], scaling.kept.size, self.max_features)
+        n_searches = len(screens) + (len(adaptive_choices) > 1) + (len(ridges) > 1)
+        self._clock = FitClock(n_searches, len(splits)) if self.verbose else None
         searches = [
             self._search(screen, initial_alpha, prepared, X_scaled, y_scaled)
-            for screen in screen_candidates(
-                self.screen, X.shape[0], scaling.kept.size, self.max_features
-            )
+            for screen in screens
         ]
         if len(adaptive_choices) > 1:
             # The path without factors, over every column the screen keeps.
@@ -460,10 +462,12 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         template, direction, splits, X, y, sample_weight = prepared
         grid = self._grid(screen, template, initial_alpha, X_scaled, y_scaled, sample_weight)
         if self.verbose:
+            number = self._clock.begin_search(grid.size)
             print(
-                f"[{type(self).__name__}] screen={screen!r}: {len(splits)} folds x "
-                f"{grid.size} penalties, "
-                f"path values {grid[0]:.4g} down to {grid[-1]:.4g}"
+                f"[{type(self).__name__}] search {number} of {self._clock.n_searches}: "
+                f"screen={screen!r}, adaptive factors {'off' if initial_alpha is None else 'on'}, "
+                f"l2_alpha={template.l2_alpha:.3g}; {len(splits)} folds x {grid.size} "
+                f"penalties, path values {grid[0]:.4g} down to {grid[-1]:.4g}"
             )
         # joblib's own lines only from verbose=2 on: ours say more.
         results = Parallel(n_jobs=self.n_jobs, verbose=max(0, self.verbose - 1))(

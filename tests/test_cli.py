@@ -283,6 +283,10 @@ def test_cv_prints_progress_on_stderr_and_plots_the_path(files, tmp_path, capsys
     n_points = {int(line.split("/")[2].split("]")[0]) for line in folds}
     assert len(n_points) == 1 and n_points.pop() * 5 == len(folds) >= 5 * 10
     assert all("features" in line and "left in it" in line for line in folds)
+    # One countdown for the whole fit, its searches numbered and told apart.
+    assert all(re.search(r"left in all \(search 1 of 1\)$", line) for line in folds)
+    headers = [line for line in err.splitlines() if "] search " in line]
+    assert len(headers) == len(set(headers)) == 1
     assert out == ""
     assert picture.stat().st_size > 10_000 and "wrote the path plot" in err
 
