@@ -67,7 +67,7 @@ def pages_of(site):
     return sorted(
         path.relative_to(site).as_posix()
         for path in site.rglob("*.html")
-        if not path.relative_to(site).parts[0] in SKIPPED_FOLDERS
+        if path.relative_to(site).parts[0] not in SKIPPED_FOLDERS
     )
 
 

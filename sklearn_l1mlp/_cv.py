@@ -365,8 +365,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         n_searches = len(screens) + (len(adaptive_choices) > 1) + (len(ridges) > 1)
         self._clock = FitClock(n_searches, len(splits)) if self.verbose else None
         searches = [
-            self._search(screen, initial_alpha, prepared, X_scaled, y_scaled)
-            for screen in screens
+            self._search(screen, initial_alpha, prepared, X_scaled, y_scaled) for screen in screens
         ]
         if len(adaptive_choices) > 1:
             # The path without factors, over every column the screen keeps.
