@@ -35,6 +35,11 @@ def listed(names, limit=LISTED):
     return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"
 
 
+def examples(values, limit=3):
+    """The first ``limit`` distinct ``values``, quoted and joined: what a note shows of them."""
+    return ", ".join(repr(str(v)) for v in list(dict.fromkeys(values))[:limit])
+
+
 def check_output_path(path, option):
     """Refuse, before any fitting, a path that cannot be written (a ``DataFileError``)."""
     path = Path(path)

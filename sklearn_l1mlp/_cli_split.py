@@ -21,6 +21,7 @@ from sklearn.model_selection import (
     train_test_split,
 )
 
+from ._cli_output import examples
 from ._csv_file import DataFileError
 
 #: Integer targets with at most this many distinct values count as classes.
@@ -47,10 +48,6 @@ class Target:
     values: object
     task: str
     notes: list
-
-
-def _examples(values):
-    return ", ".join(repr(str(v)) for v in list(dict.fromkeys(values))[:3])
 
 
 def read_target(column, name, dialect, task=None):
@@ -94,7 +91,7 @@ def read_target(column, name, dialect, task=None):
             bad = filled[numbers.isna()]
             raise DataFileError(
                 f"target {name!r} is not numeric ({bad.size} of {filled.size} cells are not "
-                f"numbers, such as {_examples(bad)}), so it cannot be regressed; "
+                f"numbers, such as {examples(bad)}), so it cannot be regressed; "
                 "use --task classification"
             )
         if np.isinf(numbers).any():
@@ -105,7 +102,7 @@ def read_target(column, name, dialect, task=None):
         unreadable = filled[numbers.isna()]
         if unreadable.size:
             notes.append(
-                f"{unreadable.size} cells of {name!r} are not numbers ({_examples(unreadable)}): "
+                f"{unreadable.size} cells of {name!r} are not numbers ({examples(unreadable)}): "
                 "those rows were left out"
             )
         values = pd.Series(numbers[numbers.notna()], name=name)

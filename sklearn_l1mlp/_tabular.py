@@ -28,6 +28,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
+from ._cli_output import examples
 from ._csv_file import DataFileError
 
 #: A text column counts as numbers (with a few stray cells such as "?")
@@ -351,10 +352,6 @@ def check_values(X, numeric_columns):
         )
 
 
-def _examples(values):
-    return ", ".join(repr(str(v)) for v in list(dict.fromkeys(values))[:3])
-
-
 def describe_input(preprocessor, X):
     """What a fitted ``make_preprocessor`` will do to ``X`` that the user should know.
 
@@ -381,7 +378,7 @@ def describe_input(preprocessor, X):
         bad = raw[raw.notna().to_numpy() & np.isnan(numbers)]
         filled = int(np.isnan(numbers).sum())
         if filled:
-            what = f" ({bad.size} not numbers: {_examples(bad)})" if bad.size else ""
+            what = f" ({bad.size} not numbers: {examples(bad)})" if bad.size else ""
             notes.append(
                 f"column {name!r}: {filled} of {raw.size} cells empty or unreadable{what}, "
                 "filled with the training median"
@@ -392,7 +389,7 @@ def describe_input(preprocessor, X):
         if unread.any():
             notes.append(
                 f"column {name!r}: {int(unread.sum())} of {raw.size} cells are not dates "
-                f"({_examples(raw[unread])}), filled with the training median"
+                f"({examples(raw[unread])}), filled with the training median"
             )
     step, columns = transformers.get("categorical", (None, []))
     # A transformer with no columns is never fitted: it has no categories.
@@ -403,7 +400,7 @@ def describe_input(preprocessor, X):
         if unseen.any():
             notes.append(
                 f"column {name!r}: {int(unseen.sum())} of {text.size} cells hold categories "
-                f"not seen in training ({_examples(text[unseen])}), encoded as none of them"
+                f"not seen in training ({examples(text[unseen])}), encoded as none of them"
             )
     return notes
 
