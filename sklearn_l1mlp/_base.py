@@ -29,6 +29,7 @@ from ._engine import (
     train_lbfgs,
     train_stochastic,
 )
+from ._hierarchy import SkipHierarchy
 from ._inplace import warn_if_numpy_only
 from ._network import Network, feature_importances, forward_pass
 from ._optimizers import OPTIMIZERS, make_optimizer
@@ -92,6 +93,8 @@ class BaseL1MLP(BaseEstimator, ABC):
         "penalty_factors": ["array-like", None],
         "working_set": ["boolean", StrOptions({"auto"})],
         "l2_alpha": [Interval(Real, 0, None, closed="left")],
+        "linear_skip": ["boolean"],
+        "skip_hierarchy": [Interval(Real, 0, None, closed="neither"), None],
     }
 
     def _store_parameters(self, arguments):
@@ -136,6 +139,7 @@ class BaseL1MLP(BaseEstimator, ABC):
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True; set it to False.")
         check_mode(self.l1_mode, self.solver, self.feature_alpha, list(OPTIMIZERS))
+        self._check_skip(hidden)
         warn_if_numpy_only()
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
@@ -164,12 +168,18 @@ class BaseL1MLP(BaseEstimator, ABC):
         if first_pass:
             params = network.init_params(rng)
         else:
-            if [c.shape for c in self.coefs_] != network.coef_shapes:
+            if (getattr(self, "skip_coef_", None) is not None) != network.skip:
+                raise ValueError(
+                    f"linear_skip={self.linear_skip!r} does not match the fitted network; "
+                    "fit a new model (warm_start=False) to change it."
+                )
+            fitted = network.join_skip(self.coefs_, self.skip_coef_)
+            if [c.shape for c in fitted] != network.coef_shapes:
                 raise ValueError(
                     f"hidden_layer_sizes={self.hidden_layer_sizes!r} does not match the "
                     "fitted network; fit a new model (warm_start=False) to change it."
                 )
-            params = network.pack(self.coefs_, self.intercepts_)
+            params = network.pack(fitted, self.intercepts_)
         try:
             if self.solver == "lbfgs":
                 params = self._fit_lbfgs(network, params, penalty, n_penalized, X, Y, sample_weight)
@@ -185,16 +195,35 @@ class BaseL1MLP(BaseEstimator, ABC):
         self.n_outputs_ = Y.shape[1]
         self.n_layers_ = network.n_layers
         self.out_activation_ = out_activation
-        self.coefs_, self.intercepts_ = network.unpack(params)
+        coefs, self.intercepts_ = network.unpack(params)
+        self.coefs_, self.skip_coef_ = network.split_skip(coefs)
         return self
+
+    def _check_skip(self, hidden):
+        """Refuse a linear skip or hierarchy that the network or solver cannot have."""
+        if self.linear_skip and not hidden:
+            raise ValueError(
+                "linear_skip=True needs a hidden layer (hidden_layer_sizes=() is a linear "
+                "model already); give one, or set linear_skip=False."
+            )
+        if self.skip_hierarchy is not None and not self.linear_skip:
+            raise ValueError(
+                f"skip_hierarchy={self.skip_hierarchy!r} constrains the linear skip; set "
+                "linear_skip=True with it, or skip_hierarchy=None."
+            )
+        if self.skip_hierarchy is not None and self.solver == "lbfgs":
+            raise ValueError(
+                "skip_hierarchy is kept between stochastic steps and does not work with "
+                f"solver='lbfgs'; use solver in {list(OPTIMIZERS)}, or skip_hierarchy=None."
+            )
 
     def _problem(self, layer_sizes, out_activation, dtype):
         """The network, its ``l1_mode`` penalty and how many parameters it penalizes.
 
-        ``params[:n_penalized]`` are penalized: the weights, and the biases
-        too with ``penalize_bias=True``.
+        ``params[:n_penalized]`` are penalized: the weights (the linear skip's
+        among them), and the biases too with ``penalize_bias=True``.
         """
-        network = Network(layer_sizes, self.activation, out_activation, dtype)
+        network = Network(layer_sizes, self.activation, out_activation, dtype, self.linear_skip)
         n_penalized = network.n_params if self.penalize_bias else network.n_weights
         return network, self._penalty(network), n_penalized
 
@@ -252,12 +281,16 @@ class BaseL1MLP(BaseEstimator, ABC):
             beta_2=self.beta_2,
             epsilon=self.epsilon,
         )
-        fresh = TrainingState(optimizer, penalty, n_penalized, self.early_stopping)
+        constraint = None
+        if self.skip_hierarchy is not None:
+            constraint = SkipHierarchy(self.skip_hierarchy, network.layer_sizes[1])
+        fresh = TrainingState(optimizer, penalty, n_penalized, self.early_stopping, constraint)
         previous = None if first_pass else getattr(self, "_training_state", None)
         if previous is None:
             return fresh
         if incremental and _same_kind(previous, fresh):
             state = previous.copy()
+            state.constraint = constraint
             state.penalty.set_strengths(
                 penalty.alpha, penalty.feature_alpha, penalty.penalty_factors, penalty.l2_alpha
             )
@@ -402,7 +435,14 @@ class BaseL1MLP(BaseEstimator, ABC):
         X = validate_data(
             self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
         )
-        return forward_pass(X, self.coefs_, self.intercepts_, self.activation, self.out_activation_)
+        return forward_pass(
+            X,
+            self.coefs_,
+            self.intercepts_,
+            self.activation,
+            self.out_activation_,
+            self.skip_coef_,
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     @transactional
@@ -439,7 +479,7 @@ class BaseL1MLP(BaseEstimator, ABC):
     def feature_importances_(self):
         """Share of input-to-output path weight per feature (see class docstring)."""
         check_is_fitted(self)
-        return feature_importances(self.coefs_)
+        return feature_importances(self.coefs_, self.skip_coef_)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -478,7 +518,9 @@ def objective(estimator, X, y, sample_weight=None, *, include_penalty=True):
     network, penalty, n_penalized = estimator._problem(
         layer_sizes, estimator.out_activation_, X.dtype
     )
-    params = network.pack(estimator.coefs_, estimator.intercepts_)
+    params = network.pack(
+        network.join_skip(estimator.coefs_, estimator.skip_coef_), estimator.intercepts_
+    )
     Y = estimator._targets(y)
     sample_weight = check_sample_weight(sample_weight, X)
     if not include_penalty:

@@ -21,7 +21,7 @@ import numpy as np
 import scipy.optimize
 
 from ._losses import data_loss
-from ._network import Network, forward_pass
+from ._network import forward_pass
 from ._sparse_rows import batch_reader
 
 __all__ = [
@@ -87,7 +87,10 @@ def evaluate_data_loss(network, params, X, Y, sample_weight=None):
     # forward_pass, not the training forward: it leaves out the columns whose
     # first-layer row is zero, which on a sparse wide network is most of them.
     coefs, intercepts = network.unpack(params)
-    output = forward_pass(X, coefs, intercepts, network.activation, network.output_activation)
+    coefs, skip_coef = network.split_skip(coefs)
+    output = forward_pass(
+        X, coefs, intercepts, network.activation, network.output_activation, skip_coef
+    )
     return data_loss(network.loss, Y, output, sample_weight)
 
 
@@ -108,6 +111,9 @@ class TrainingState:
     early_stopping : bool
         Whether progress is judged by a validation score (True) or by the
         training loss (False).
+    constraint : SkipHierarchy or None
+        Projected onto after every step, once the penalty has made its own
+        (``constraint.project(first_layer)``).
 
     Attributes
     ----------
@@ -122,10 +128,11 @@ class TrainingState:
         Consecutive epochs without improvement by more than ``tol``.
     """
 
-    def __init__(self, optimizer, penalty, n_penalized, early_stopping):
+    def __init__(self, optimizer, penalty, n_penalized, early_stopping, constraint=None):
         self.optimizer = optimizer
         self.penalty = penalty
         self.n_penalized = n_penalized
+        self.constraint = constraint
         self.n_samples_seen = 0
         self.loss_curve = []
         self.no_improvement_count = 0
@@ -154,7 +161,7 @@ class TrainingState:
         record = {
             name: value
             for name, value in self.__dict__.items()
-            if name not in ("optimizer", "penalty", "loss_curve", "validation_scores")
+            if name not in ("optimizer", "penalty", "constraint", "loss_curve", "validation_scores")
         }
         scores = self.validation_scores
         record[_CURVE_LENGTHS] = (len(self.loss_curve), None if scores is None else len(scores))
@@ -243,6 +250,8 @@ def _batch_penalized_step(network, params, grad, work, state, X_batch, Y_batch, 
     penalty.on_gradient(weight_grad, weights, weight_work)
     steps = optimizer.step(params, grad, work)
     penalty.after_step(weights, steps.head(n_penalized), weight_grad)
+    if state.constraint is not None:
+        state.constraint.project(network.unpack(params)[0][0])
     return objective
 
 
@@ -505,9 +514,7 @@ def train_lbfgs(
     result : LbfgsResult
         ``params`` are in ``network.dtype``; ``loss`` is the objective there.
     """
-    network64 = Network(
-        network.layer_sizes, network.activation, network.output_activation, np.float64
-    )
+    network64 = network.with_rows(network.layer_sizes[0], np.float64)
     grad = np.empty(network64.n_params)
     split = penalty.lbfgs_form == "split"
     n_free = network64.n_params - n_penalized

@@ -82,6 +82,8 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         penalty_factors=None,
         working_set="auto",
         l2_alpha=0.0,
+        linear_skip=False,
+        skip_hierarchy=None,
     ):
         self._store_parameters(locals())
 
@@ -309,6 +311,8 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         penalty_factors=None,
         working_set="auto",
         l2_alpha=0.0,
+        linear_skip=False,
+        skip_hierarchy=None,
     ):
         self._store_parameters(locals())
 

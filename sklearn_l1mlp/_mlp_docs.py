@@ -154,6 +154,22 @@ PARAMETERS_DOC = """
         in the directions the rows do not see. The CV estimators set it to
         ``1 / n_samples`` (on wider data only when the CV finds it pays; 0
         with ``max_features``).
+
+    linear_skip : bool, default=False
+        Add a linear model beside the network (LassoNet's skip, Lemhadri et
+        al., 2021): the output before its activation is
+        ``X @ theta + g_W(X)``. Feature ``j``'s skip weights ``theta_j`` and
+        its first-layer row ``W1[j, :]`` are penalized as one row (the L1
+        term on each weight, ``feature_alpha`` on the row's norm), so the
+        penalty drops a feature from both parts at once and the model can
+        fall back to a sparse linear one where the hidden layer does not pay.
+        Needs a hidden layer. The skip's weights are ``skip_coef_``.
+
+    skip_hierarchy : float or None, default=None
+        With ``linear_skip``, LassoNet's hierarchy
+        ``|W1[j, k]| <= M * ||theta_j||_2`` with ``M = skip_hierarchy``, kept
+        by clipping ``W1[j]`` after every step: a feature reaches the hidden
+        layer only as far as the linear part uses it. Stochastic solvers only.
 """
 
 ATTRIBUTES_DOC = """
@@ -180,11 +196,15 @@ ATTRIBUTES_DOC = """
     coefs_ : list of ndarray
         ``coefs_[i]`` is the weight matrix from layer ``i`` to layer ``i + 1``.
 
+    skip_coef_ : ndarray of shape (`n_features_in_`, `n_outputs_`) or None
+        The linear skip's weights ``theta`` (``linear_skip=True``), else None.
+
     intercepts_ : list of ndarray
         ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
 
     feature_importances_ : ndarray of shape (`n_features_in_`,)
-        Row sums of ``|W_1| @ |W_2| @ ... @ |W_L|``, normalized to sum to 1;
+        Row sums of ``|W_1| @ |W_2| @ ... @ |W_L|`` (plus those of
+        ``|theta|`` with a linear skip), normalized to sum to 1;
         exactly 0 for a feature no path of nonzero weights connects to an
         output. ``SelectFromModel(est, threshold=1e-12)`` keeps exactly the
         features the network can use.

@@ -51,7 +51,7 @@ class PathPoint:
     features : ndarray of int
         The input features the network uses (importance > 0).
     n_zero_weights, n_weights : int
-        Weights (``coefs_`` entries) exactly zero, and in all.
+        Weights (``coefs_`` and ``skip_coef_`` entries) exactly zero, and in all.
     objective : float
         The training objective ``J`` (data term plus penalty) at the fit.
     n_iter : int
@@ -69,6 +69,8 @@ class PathPoint:
         The relaxed refit's validation loss.
     coefs, intercepts : list of ndarray or None
         The fitted weights, when asked for.
+    skip_coef : ndarray or None
+        The linear skip's weights, when asked for and the network has one.
     relaxed_estimator : estimator or None
         The relaxed refit (trained on ``X[:, features]``), when asked for.
     importances : ndarray of shape (n_features,) or None
@@ -89,6 +91,7 @@ class PathPoint:
     relaxed_validation_loss: float | None = None
     coefs: list | None = field(default=None, repr=False)
     intercepts: list | None = field(default=None, repr=False)
+    skip_coef: np.ndarray | None = field(default=None, repr=False)
     relaxed_estimator: object = field(default=None, repr=False)
     importances: np.ndarray | None = field(default=None, repr=False)
 
@@ -376,7 +379,10 @@ def l1_path(
 
 def _record(model, X, y, sample_weight, X_val, y_val, return_weights):
     """The PathPoint of the fitted ``model``."""
-    weights = np.concatenate([c.ravel() for c in model.coefs_])
+    matrices = list(model.coefs_)
+    if model.skip_coef_ is not None:
+        matrices.append(model.skip_coef_)
+    weights = np.concatenate([c.ravel() for c in matrices])
     importances = model.feature_importances_
     validating = X_val is not None and y_val is not None
     point = PathPoint(
@@ -396,6 +402,7 @@ def _record(model, X, y, sample_weight, X_val, y_val, return_weights):
     if return_weights:
         point.coefs = [c.copy() for c in model.coefs_]
         point.intercepts = [b.copy() for b in model.intercepts_]
+        point.skip_coef = None if model.skip_coef_ is None else model.skip_coef_.copy()
     return point
 
 

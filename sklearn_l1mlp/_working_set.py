@@ -38,7 +38,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._engine import StochasticResult, lost_to_rounding, train_stochastic
-from ._network import Network
 
 #: Train the full problem instead when more than this share of rows is in use.
 FULL_SHARE = 0.5
@@ -79,16 +78,13 @@ class WorkingSet:
     """
 
     def __init__(self, network, rows, n_penalized):
-        n_features, n_units = network.layer_sizes[:2]
+        # A first-layer row holds the hidden units' weights and, with a linear
+        # skip, the skip's: all of a feature's weights.
+        n_features, n_units = network.coef_shapes[0]
         self.rows = np.asarray(rows, dtype=np.intp)
         first = (self.rows[:, None] * n_units + np.arange(n_units)).ravel()
         self.index = np.concatenate([first, np.arange(n_features * n_units, network.n_params)])
-        self.network = Network(
-            [self.rows.size, *network.layer_sizes[1:]],
-            network.activation,
-            network.output_activation,
-            network.dtype,
-        )
+        self.network = network.with_rows(self.rows.size)
         self.n_penalized = n_penalized - (n_features - self.rows.size) * n_units
 
     def columns(self, X):
@@ -256,7 +252,7 @@ def _first_layer_gradient(network, params, data, Y, sample_weight, rows, columns
         X_rows = X_rows[:, columns]
     n_samples = X_used.shape[0]
     total = n_samples if sample_weight is None else float(sample_weight.sum())
-    gradient = np.zeros((X_rows.shape[1], network.layer_sizes[1]))
+    gradient = np.zeros((X_rows.shape[1], network.coef_shapes[0][1]))
     grad = np.empty(reduced.network.n_params, dtype=network.dtype)
     delta_squares = 0.0
     for start in range(0, n_samples, _CHECK_CHUNK):

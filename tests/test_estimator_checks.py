@@ -23,6 +23,9 @@ def _instances():
             for solver in solvers_of(penalty_class):
                 # max_iter=100 is what scikit-learn's own suite uses for its MLP.
                 yield estimator_class(l1_mode=mode, solver=solver, max_iter=100)
+        # The linear skip, with and without its hierarchy.
+        yield estimator_class(linear_skip=True, max_iter=100)
+        yield estimator_class(linear_skip=True, skip_hierarchy=10.0, max_iter=100)
 
 
 _LBFGS_REASON = (

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from helpers import solvers_of
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -915,3 +916,116 @@ def test_a_pickled_one_sample_model_learns_a_new_target_by_partial_fit(tmp_path)
     for _ in range(200):
         loaded.partial_fit([[2]], [1])
     assert loaded.predict([[2]])[0] == pytest.approx(1, rel=1e-2)
+
+
+# -- the linear skip -------------------------------------------------------
+def _linear_task(n_samples=400, n_features=20):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(n_samples, n_features))
+    y = X[:, 0] - 2 * X[:, 1] + 0.5 * X[:, 2] + 0.1 * rng.normal(size=n_samples)
+    return X, y
+
+
+_EXACT_PAIRS = [
+    (mode, solver)
+    for mode, penalty_class in L1_MODES.items()
+    if penalty_class.exact_zeros
+    for solver in solvers_of(penalty_class)
+]
+
+
+@pytest.mark.parametrize("mode, solver", _EXACT_PAIRS)
+def test_a_skip_drops_a_feature_from_both_parts_at_once(mode, solver):
+    X, y = _linear_task()
+    model = L1MLPRegressor(
+        hidden_layer_sizes=(8,),
+        alpha=0.1,
+        l1_mode=mode,
+        solver=solver,
+        linear_skip=True,
+        learning_rate_init=0.01,
+        max_iter=300,
+        random_state=0,
+    ).fit(X, y)
+    assert model.skip_coef_.shape == (20, 1) and model.coefs_[0].shape == (20, 8)
+    row_used = np.any(model.coefs_[0] != 0, axis=1) | np.any(model.skip_coef_ != 0, axis=1)
+    np.testing.assert_array_equal(model.feature_importances_ > 0, row_used)
+    assert {0, 1, 2} <= set(np.flatnonzero(row_used)) and row_used.sum() < 20
+    assert model.score(X, y) > 0.98
+
+
+@pytest.mark.parametrize("mode", ["proximal", "cumulative"])
+def test_on_a_linear_task_the_skip_carries_the_signal_and_the_hidden_layer_empties(mode):
+    X, y = _linear_task()
+    settings = dict(
+        hidden_layer_sizes=(16,), alpha=0.05, l1_mode=mode, learning_rate_init=0.01,
+        max_iter=300, random_state=0,
+    )  # fmt: skip
+    skip = L1MLPRegressor(linear_skip=True, **settings).fit(X, y)
+    # One weight per feature is the cheapest way to pay for a linear signal:
+    # the skip keeps exactly the three informative columns.
+    assert list(np.flatnonzero(skip.skip_coef_[:, 0])) == [0, 1, 2]
+    assert np.count_nonzero(skip.coefs_[0]) < 0.05 * skip.coefs_[0].size
+    assert skip.score(X, y) > 0.99
+
+
+@pytest.mark.parametrize("estimator_class", [L1MLPClassifier, L1MLPRegressor])
+@pytest.mark.parametrize("solver", STOCHASTIC)
+@pytest.mark.parametrize("mode", MODES)
+def test_the_hierarchy_holds_after_fit_and_partial_fit(estimator_class, solver, mode):
+    from sklearn_l1mlp._hierarchy import SkipHierarchy
+
+    X, y = _linear_task(n_samples=200, n_features=8)
+    target = y if estimator_class is L1MLPRegressor else np.digitize(y, [-1, 1])
+    model = estimator_class(
+        hidden_layer_sizes=(6,),
+        alpha=0.01,
+        l1_mode=mode,
+        solver=solver,
+        linear_skip=True,
+        skip_hierarchy=2.0,
+        learning_rate_init=0.01,
+        max_iter=30,
+        random_state=0,
+    ).fit(X, target)
+    hierarchy = SkipHierarchy(2.0, 6)
+    first = np.hstack([model.coefs_[0], model.skip_coef_])
+    assert hierarchy.violation(first) <= 0 and np.count_nonzero(model.coefs_[0])
+    model.partial_fit(X, target)
+    assert hierarchy.violation(np.hstack([model.coefs_[0], model.skip_coef_])) <= 0
+
+
+def test_a_skip_works_with_sparse_input_and_early_stopping():
+    X, y = _linear_task(n_samples=300)
+    X[np.abs(X) < 1] = 0
+    settings = dict(hidden_layer_sizes=(8,), alpha=0.01, linear_skip=True, random_state=0)
+    dense = L1MLPRegressor(max_iter=40, **settings).fit(X, y)
+    sparse = L1MLPRegressor(max_iter=40, **settings).fit(sp.csr_matrix(X), y)
+    np.testing.assert_allclose(sparse.skip_coef_, dense.skip_coef_, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(sparse.predict(X), dense.predict(sp.csc_matrix(X)), rtol=1e-6)
+    stopped = L1MLPRegressor(early_stopping=True, max_iter=40, **settings).fit(X, y)
+    assert stopped.best_validation_score_ == max(stopped.validation_scores_)
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        (dict(hidden_layer_sizes=(), linear_skip=True), "needs a hidden layer"),
+        (dict(skip_hierarchy=3.0), "set linear_skip=True with it"),
+        (dict(linear_skip=True, skip_hierarchy=3.0, solver="lbfgs"), "does not work with"),
+    ],
+)
+def test_a_skip_the_network_or_solver_cannot_have_is_refused(settings, message):
+    X, y = _linear_task(n_samples=50, n_features=4)
+    with pytest.raises(ValueError, match=message):
+        L1MLPRegressor(max_iter=5, **settings).fit(X, y)
+
+
+def test_a_warm_start_cannot_add_or_remove_the_skip_and_keeps_the_model():
+    X, y = _linear_task(n_samples=80, n_features=4)
+    model = L1MLPRegressor(hidden_layer_sizes=(4,), max_iter=5, warm_start=True).fit(X, y)
+    before = _all_params(model)
+    with pytest.raises(ValueError, match="linear_skip=True does not match"):
+        model.set_params(linear_skip=True).fit(X, y)
+    np.testing.assert_array_equal(_all_params(model), before)
+    assert model.skip_coef_ is None

@@ -20,17 +20,18 @@ def _targets(output, rng, n, k):
     return rng.normal(size=(n, k))
 
 
+@pytest.mark.parametrize("skip", [False, True], ids=["mlp", "skip"])
 @pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csr"])
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize("output", OUTPUTS)
 @pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
-def test_gradient_matches_finite_differences(activation, output, weighted, sparse, rng):
+def test_gradient_matches_finite_differences(activation, output, weighted, sparse, skip, rng):
     n, d, k = 12, 5, 3
     X = rng.normal(size=(n, d))
     X[rng.uniform(size=X.shape) < 0.4] = 0
     Y = _targets(output, rng, n, k)
     weights = rng.uniform(0, 3, size=n) if weighted else None
-    network = Network([d, 6, 4, k], activation, output, np.float64)
+    network = Network([d, 6, 4, k], activation, output, np.float64, skip=skip)
     params = network.init_params(rng)
     X_in = sp.csr_matrix(X) if sparse else X
 
@@ -156,3 +157,50 @@ def test_importances_of_a_float32_network_do_not_overflow():
     exact = feature_importances([c.astype(np.float64) / 1e13 for c in coefs])
     assert np.all(np.isfinite(importances)) and importances[1] == 0.0
     np.testing.assert_allclose(importances, exact, rtol=1e-6)
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csr"])
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_a_skip_adds_x_theta_to_the_output_before_its_activation(output, sparse, rng):
+    X = rng.normal(size=(9, 5))
+    skipping = Network([5, 4, 3], "tanh", output, np.float64, skip=True)
+    plain = Network([5, 4, 3], "tanh", "identity", np.float64)
+    params = skipping.init_params(rng)
+    coefs, intercepts = skipping.unpack(params)
+    coefs, theta = skipping.split_skip(coefs)
+    assert coefs[0].shape == (5, 4) and theta.shape == (5, 3)
+    np.testing.assert_array_equal(
+        skipping.join_skip(coefs, theta)[0], skipping.unpack(params)[0][0]
+    )
+    logits = plain.predict(plain.pack(coefs, intercepts), X) + X @ theta
+    expected = Network([3, 3], "tanh", output, np.float64).predict(
+        np.concatenate([np.eye(3).ravel(), np.zeros(3)]), logits
+    )
+    X_in = sp.csr_matrix(X) if sparse else X
+    np.testing.assert_allclose(skipping.predict(params, X_in), expected, rtol=1e-12)
+    np.testing.assert_allclose(skipping.forward(params, X_in)[-1], expected, rtol=1e-12)
+
+
+def test_a_skip_starts_the_network_as_without_it():
+    plain = Network([5, 4, 2], "relu", "identity", np.float64)
+    skipping = Network([5, 4, 2], "relu", "identity", np.float64, skip=True)
+    start = plain.init_params(np.random.RandomState(3))
+    coefs, intercepts = skipping.unpack(skipping.init_params(np.random.RandomState(3)))
+    coefs, theta = skipping.split_skip(coefs)
+    np.testing.assert_array_equal(plain.pack(coefs, intercepts), start)
+    assert np.all(theta != 0) and np.all(np.abs(theta) <= np.sqrt(6 / 7))
+
+
+def test_a_skip_needs_a_hidden_layer():
+    with pytest.raises(ValueError, match="needs a hidden layer"):
+        Network([5, 2], "relu", "identity", np.float64, skip=True)
+
+
+def test_importances_count_the_skip_as_a_direct_path():
+    coefs = [np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 2.0]]), np.array([[1.0], [0.5]])]
+    theta = np.array([[0.0], [3.0], [1.0]])
+    # Paths: feature 0 gives 1 * 1, feature 1 only 3 (the skip), feature 2 gives 2 * 0.5 + 1.
+    np.testing.assert_allclose(feature_importances(coefs, theta), np.array([1, 3, 2]) / 6)
+    float32 = [np.full((4, 4), 1e30, np.float32) for _ in range(3)]
+    shares = feature_importances(float32, np.ones((4, 4), np.float32))
+    np.testing.assert_allclose(shares, 0.25)  # the skip is negligible, and nothing overflows

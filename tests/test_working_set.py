@@ -15,9 +15,9 @@ from sklearn_l1mlp._working_set import CheckData, WorkingSet, kkt_violators, non
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-@pytest.fixture
-def network_and_params():
-    network = Network([6, 4, 3, 2], "relu", "identity", np.float64)
+@pytest.fixture(params=[False, True], ids=["mlp", "skip"])
+def network_and_params(request):
+    network = Network([6, 4, 3, 2], "relu", "identity", np.float64, skip=request.param)
     params = network.init_params(np.random.RandomState(0))
     network.unpack(params)[0][0][[1, 4]] = 0.0  # rows 1 and 4 of W1 are zero
     return network, params
@@ -31,7 +31,8 @@ def test_the_reduced_network_holds_the_kept_rows_and_every_other_parameter(netwo
     np.testing.assert_array_equal(part_coefs[0], coefs[0][[0, 2, 5]])
     for part, full in zip(part_coefs[1:] + part_intercepts, coefs[1:] + intercepts, strict=True):
         np.testing.assert_array_equal(part, full)
-    assert reduced.n_penalized == network.n_weights - 3 * 4 == reduced.network.n_weights
+    width = network.coef_shapes[0][1]  # 4 hidden units, and 2 skip weights with a skip
+    assert reduced.n_penalized == network.n_weights - 3 * width == reduced.network.n_weights
     assert list(nonzero_rows(network, params)) == [0, 2, 3, 5]
 
 
@@ -193,12 +194,14 @@ def test_the_cv_estimator_selects_the_same_features_with_and_without(mode, spars
     assert scores[0] == pytest.approx(scores[1], abs=0.03)
 
 
+@pytest.mark.parametrize("skip", [False, True], ids=["mlp", "skip"])
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("mode", ["proximal", "cumulative"])
-def test_a_plain_fit_reaches_the_same_objective_with_nearly_the_same_rows(mode, sparse):
+def test_a_plain_fit_reaches_the_same_objective_with_nearly_the_same_rows(mode, sparse, skip):
     X, y = _wide_task(n_samples=400)
     X = _sparse(X) if sparse else X
     settings = dict(
+        linear_skip=skip,
         hidden_layer_sizes=(16,),
         alpha=0.006,
         feature_alpha=0.06,
