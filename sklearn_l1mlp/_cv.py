@@ -48,7 +48,6 @@ from numbers import Integral, Real
 from types import SimpleNamespace
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -62,37 +61,21 @@ from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._cv_choice import (
-    choose_unsaturated_unless_beaten,
-    cv_results,
-    first_to_enter,
-    first_unless_beaten,
-    fold_mean,
-    fold_standard_errors,
-    last_trusted_point,
-)
 from ._cv_docs import cv_docstring
 from ._cv_prepare import (
     TEMPLATE_SETTINGS,
     adaptive_candidates,
     adaptive_factors,
-    associated_columns,
     first_fit_alpha,
     make_template,
     ridge_candidates,
     screen_candidates,
     screened_columns,
 )
+from ._cv_search import Candidate, candidates_table, check_folds, kept_search, run_search
 from ._engine import DivergenceError
 from ._mlp import L1MLPClassifier, L1MLPRegressor
-from ._path import (
-    alpha_max,
-    check_alphas,
-    fit_quietly,
-    l1_path,
-    penalty_direction,
-    warm_alpha_max,
-)
+from ._path import fit_reporting, penalty_direction
 from ._penalties import L1_MODES
 from ._progress import FitClock, FoldProgress
 from ._scaling import (
@@ -106,7 +89,6 @@ from ._validation import (
     RegistryNames,
     check_sample_weight,
     take_columns,
-    take_rows,
     transactional,
 )
 
@@ -116,22 +98,12 @@ def _makes_exact_zeros(mode_class):
     return mode_class.exact_zeros
 
 
-def _kept(searches):
-    """The first search, unless another's chosen point scores better by a standard error."""
-    return searches[
-        first_unless_beaten(
-            [found.mean_scores[found.chosen] for found in searches],
-            [found.standard_errors[found.chosen] for found in searches],
-        )
-    ]
-
-
 class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
     """Common code of the two CV estimators; see ``L1MLPRegressorCV``."""
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict"]), None],
-        "alphas": ["array-like", None],
+        "alphas": [Interval(Integral, 2, None, closed="left"), "array-like", None],
         "n_alphas": [Interval(Integral, 2, None, closed="left")],
         "alpha_min_ratio": [Interval(Real, 0, 1, closed="neither")],
         "cv": ["cv_object"],
@@ -155,6 +127,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         ],
         "adaptive_power": [Interval(Real, 0, None, closed="neither")],
         "initial_alpha": [Interval(Real, 0, None, closed="neither"), None],
+        "linear_skip": ["boolean", StrOptions({"auto"}), None],
         "verbose": ["verbose"],
     }
 
@@ -185,6 +158,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         adaptive_power=1.0,
         initial_alpha=None,
         screen="cv",
+        linear_skip=None,
         verbose=0,
     ):
         self.estimator = estimator
@@ -208,17 +182,20 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         self.adaptive_power = adaptive_power
         self.initial_alpha = initial_alpha
         self.screen = screen
+        self.linear_skip = linear_skip
         self.verbose = verbose
 
     # -- the procedure ------------------------------------------------------
-    def _template(self, y, l2_alpha=0.0):
+    def _template(self, y, l2_alpha=0.0, linear_skip=None):
         """The network to tune: ``estimator`` (or the default, sized for ``y``), settings set.
 
         ``l2_alpha`` is the default network's ridge term (one of
         ``ridge_candidates``, sized for all the rows; the folds' fits, on
-        four fifths of them, keep it).
+        four fifths of them, keep it); ``linear_skip`` None keeps the
+        network's own.
         """
         settings = {name: getattr(self, name) for name in TEMPLATE_SETTINGS}
+        settings["linear_skip"] = linear_skip
         return make_template(
             self.estimator,
             self._estimator_class,
@@ -245,47 +222,14 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             return None
         return adaptive_factors(template, first_alpha, X, y, sample_weight, self.adaptive_power)
 
-    def _score_fold(self, template, initial_alpha, screen, grid, X, y, sample_weight, folds, fold):
-        """Fold scores, features used and importances along the path, largest alpha first.
-
-        The fold's columns are scaled on its own training rows, so the
-        held-out rows play no part in the scaling either.
-        """
-        train, test = folds[fold]
-        X_train, y_train = take_rows(X, train), y[train]
-        X_test, y_test = take_rows(X, test), y[test]
-        weights = take_rows(sample_weight, train)
-        scaling = column_scaling(X_train, weights, self.standardize)
-        X_train, X_test = scaling.transform(X_train), scaling.transform(X_test)
-        y_train, y_test = self._scaled_targets(y_train, y_test, weights)
-        columns = self._screened(screen, X_train, y_train, weights)
-        X_train, X_test = X_train[:, columns], X_test[:, columns]
-        factors = self._factors(template, initial_alpha, X_train, y_train, weights)
-        path = l1_path(
-            template.set_params(penalty_factors=factors),
-            X_train,
-            y_train,
-            alphas=grid,
-            sample_weight=weights,
-            X_val=X_test,
-            y_val=y_test,
-            relax=self.relax,
-            callback=self._progress(fold, len(folds), grid.size),
-        )
-        scores = np.array([point.relaxed_validation_score for point in path], dtype=float)
-        losses = np.array([point.relaxed_validation_loss for point in path], dtype=float)
-        kept = scaling.kept[columns]
-        importances = np.zeros((len(path), X.shape[1]))
-        importances[:, kept] = [point.importances for point in path]
-        return scores, losses, [kept[point.features] for point in path], importances
-
-    def _progress(self, fold, n_folds, n_points):
+    def _progress(self, fold, n_folds, n_points, clock=None):
         """The fold's progress reporter for ``l1_path`` (None when not verbose)."""
         if not self.verbose:
             return None
         sequential = self.n_jobs in (None, 1)
-        clock = self._clock if sequential else None
-        return FoldProgress(fold, n_folds, n_points, sequential=sequential, clock=clock)
+        return FoldProgress(
+            fold, n_folds, n_points, sequential=sequential, clock=clock if sequential else None
+        )
 
     def _scaled_targets(self, y_train, y_test, sample_weight):
         """The targets the networks are trained on (the regressor standardizes them)."""
@@ -338,7 +282,8 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         ridges = ridge_candidates(X.shape[0], scaling.kept.size, self.max_features)
         if self.estimator is not None or self.l2_alpha is not None:
             ridges = ridges[:1]  # the network's own ridge term, or the one given
-        template = self._template(y, ridges[0])
+        skips = self._skip_candidates()
+        template = self._template(y, ridges[0], skips[0])
         direction = penalty_direction(template)
         cv = check_cv(self.cv, y, classifier=isinstance(self, ClassifierMixin))
         splits = list(cv.split(X, y))
@@ -349,9 +294,13 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
                 "Every column of X is constant, so there is no feature to select; "
                 "pass columns that vary."
             )
-        self._check_folds(X, sample_weight, splits)
+        check_folds(self, X, sample_weight, splits)
         X_scaled = scaling.transform(X)
         y_scaled, _ = self._scaled_targets(y, y[:0], sample_weight)
+        data = SimpleNamespace(
+            splits=splits, X=X, y=y, sample_weight=sample_weight, X_scaled=X_scaled,
+            y_scaled=y_scaled,
+        )  # fmt: skip
 
         # Decided once, on all the rows, so every fold agrees.
         adaptive_choices = adaptive_candidates(
@@ -360,50 +309,45 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         initial_alpha = None
         if adaptive_choices[0]:
             initial_alpha = self._initial_alpha(template, X_scaled, y_scaled, sample_weight)
-        prepared = (template, direction, splits, X, y, sample_weight)
         screens = screen_candidates(self.screen, X.shape[0], scaling.kept.size, self.max_features)
-        n_searches = len(screens) + (len(adaptive_choices) > 1) + (len(ridges) > 1)
-        self._clock = FitClock(n_searches, len(splits)) if self.verbose else None
-        searches = [
-            self._search(screen, initial_alpha, prepared, X_scaled, y_scaled) for screen in screens
-        ]
+        n_searches = (
+            len(screens) + (len(adaptive_choices) > 1) + (len(ridges) > 1) + (len(skips) > 1)
+        )
+        clock = FitClock(n_searches, len(splits)) if self.verbose else None
+        searches = []
+
+        def search(screen, adaptive, l2_alpha, skip):
+            candidate = Candidate(screen, adaptive, float(l2_alpha), bool(skip))
+            network = self._template(y, l2_alpha, skip)
+            found = run_search(
+                self, candidate, network, initial_alpha if adaptive else None, data, clock
+            )
+            searches.append(found)
+            return found
+
+        for screen in screens:
+            search(screen, adaptive_choices[0], ridges[0], skips[0])
         if len(adaptive_choices) > 1:
             # The path without factors, over every column the screen keeps.
-            searches.append(self._search(searches[0].screen, None, prepared, X_scaled, y_scaled))
+            search(screens[0], False, ridges[0], skips[0])
         # With screen="cv", "auto" unless "sis" scores clearly better.
-        search = _kept(searches)
+        kept = kept_search(searches)
+        # Each later candidate changes one setting of the one kept so far,
+        # and is kept only when it scores better by a standard error.
         if len(ridges) > 1:
-            # The search kept, again with the ridge term: kept if clearly better.
-            ridged = (self._template(y, ridges[1]),) + prepared[1:]
-            again = self._search(search.screen, search.initial_alpha, ridged, X_scaled, y_scaled)
-            search = _kept([search, again])
-        grid, chosen = search.grid, search.chosen
-        self.screen_ = search.screen
-        self.adaptive_ = search.initial_alpha is not None
-        self.l2_alpha_ = float(search.template.l2_alpha)
-        self.importance_path_ = search.importance_path
-        self.cv_results_ = cv_results(
-            grid, direction, search.scores, search.features, search.mean_scores, search.losses
-        )
-        self.cv_results_["n_features"] = search.majority.sum(axis=1)
-        self.best_index_ = chosen
-        self.best_score_ = float(search.mean_scores[chosen])
-        self.alpha_ = float(grid[chosen] * direction[0])
-        self.feature_alpha_ = float(grid[chosen] * direction[1])
-        self.alphas_ = self.cv_results_["alpha"]
-        self.selection_frequency_ = search.votes[chosen] / len(splits)
-        columns = search.columns
-        self._refit(
-            search.template,
-            direction,
-            grid[chosen],
-            scaling,
-            columns,
-            X,
-            y,
-            y_scaled,
-            sample_weight,
-        )
+            chosen = kept.candidate
+            again = search(chosen.screen, chosen.adaptive, ridges[1], chosen.linear_skip)
+            kept = kept_search([kept, again])
+        if len(skips) > 1:
+            chosen = kept.candidate
+            again = search(chosen.screen, chosen.adaptive, chosen.l2_alpha, skips[1])
+            kept = kept_search([kept, again])
+        kept.kept = True
+        self.candidates_ = candidates_table(searches)
+        for name, value in kept.fitted_attributes(direction, len(splits)).items():
+            setattr(self, name, value)
+        self._refit(kept.template, direction, kept.grid[kept.chosen], scaling, kept.columns,
+                    X, y, y_scaled, sample_weight)  # fmt: skip
         self.support_ = self.feature_importances_ > 0
         self.n_features_selected_ = int(self.support_.sum())
         if self.verbose:
@@ -415,120 +359,11 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             )
         return self
 
-    def _check_folds(self, X, sample_weight, splits):
-        """Refuse folds that cannot train or score a path, in the CV's words."""
-        if all(test.size < self._min_held_out for _, test in splits):
-            raise ValueError(
-                f"Every CV fold holds out fewer than {self._min_held_out} rows "
-                f"({X.shape[0]} rows in {len(splits)} folds), and the score "
-                f"({self._score_name}) needs {self._min_held_out} to be defined, so no path "
-                "point could be scored. Give more rows or fewer folds (cv)."
-            )
-        for fold, (train, _) in enumerate(splits):
-            weights = take_rows(sample_weight, train)
-            if column_scaling(take_rows(X, train), weights, standardize=False).kept.size == 0:
-                raise ValueError(
-                    f"The training rows of CV fold {fold + 1} of {len(splits)} "
-                    f"({train.size} of {X.shape[0]} rows) leave every column constant, so "
-                    "that fold has no feature to select from. Give more rows, or fewer "
-                    f"folds (cv={len(splits)} now; each fold trains on the other "
-                    "folds' rows), so that some column varies on every fold's training rows."
-                )
-
-    def _grid(self, screen, template, initial_alpha, X_scaled, y_scaled, sample_weight):
-        """The path values, largest first: ``alphas``, or placed by fits on all the rows."""
-        if self.alphas is not None:
-            return check_alphas(self.alphas)
-        X_scaled = X_scaled[:, self._screened(screen, X_scaled, y_scaled, sample_weight)]
-        factors = self._factors(template, initial_alpha, X_scaled, y_scaled, sample_weight)
-        adapted = clone(template).set_params(penalty_factors=factors)
-        top = alpha_max(adapted, X_scaled, y_scaled, sample_weight=sample_weight)
-        grid = top * np.geomspace(1.0, self.alpha_min_ratio, self.n_alphas)
-        # The folds' paths run up from their dense end, warm-started, and
-        # should end empty: extend the grid, in its own steps, to there.
-        empty = warm_alpha_max(adapted, X_scaled, y_scaled, fresh=top, sample_weight=sample_weight)
-        step = grid[0] / grid[1]
-        n_above = int(np.ceil(np.log(empty / top) / np.log(step) - 1e-9))
-        return np.concatenate([top * step ** np.arange(n_above, 0, -1), grid])
-
-    def _search(self, screen, initial_alpha, prepared, X_scaled, y_scaled):
-        """Score the path on every fold with ``screen``: the point it chooses, and why.
-
-        ``prepared`` is ``(template, direction, initial_alpha, splits, X, y,
-        sample_weight)``; ``X_scaled`` and ``y_scaled`` are all the rows,
-        scaled, on which the grid is placed.
-        """
-        template, direction, splits, X, y, sample_weight = prepared
-        grid = self._grid(screen, template, initial_alpha, X_scaled, y_scaled, sample_weight)
-        if self.verbose:
-            number = self._clock.begin_search(grid.size)
-            print(
-                f"[{type(self).__name__}] search {number} of {self._clock.n_searches}: "
-                f"screen={screen!r}, adaptive factors {'off' if initial_alpha is None else 'on'}, "
-                f"l2_alpha={template.l2_alpha:.3g}; {len(splits)} folds x {grid.size} "
-                f"penalties, path values {grid[0]:.4g} down to {grid[-1]:.4g}"
-            )
-        # joblib's own lines only from verbose=2 on: ours say more.
-        results = Parallel(n_jobs=self.n_jobs, verbose=max(0, self.verbose - 1))(
-            delayed(self._score_fold)(
-                clone(template), initial_alpha, screen, grid, X, y, sample_weight, splits, fold
-            )
-            for fold in range(len(splits))
-        )
-        scores = np.array([fold_scores for fold_scores, _, _, _ in results])
-        losses = np.array([fold_losses for _, fold_losses, _, _ in results])
-        features = [fold_features for _, _, fold_features, _ in results]
-        importance_path = np.mean([fold_path for _, _, _, fold_path in results], axis=0)
-        mean_scores = fold_mean(scores, worst=-np.inf)
-        # Each point's votes: how many folds' fits use each column there.
-        votes = np.zeros((grid.size, X.shape[1]), dtype=int)
-        for fold_features in features:
-            for point, used in enumerate(fold_features):
-                votes[point, used] += 1
-        # The columns of a point: those more than half of the folds use. A
-        # single full-data fit would do as well on average but can lose
-        # every feature at once: with relu units a product or square
-        # feature's gradient vanishes as its weights shrink together, so near
-        # the sparse end a step up in penalty sometimes empties a network.
-        majority = 2 * votes > len(splits)
-        standard_errors = fold_standard_errors(scores)
-        if self.max_features is None:
-            chosen = choose_unsaturated_unless_beaten(
-                scores,
-                majority.sum(axis=1),
-                X.shape[0],
-                self.rule,
-                self.score_tolerance,
-                fold_mean(losses, worst=np.inf),
-            )
-            columns = majority[chosen]
-        else:
-            chosen, columns = first_to_enter(
-                majority,
-                votes,
-                self.max_features,
-                last_trusted_point(mean_scores, standard_errors),
-                associated_columns(
-                    X, y, sample_weight, classification=isinstance(self, ClassifierMixin)
-                ),
-            )
-
-        return SimpleNamespace(
-            template=template,
-            screen=screen,
-            initial_alpha=initial_alpha,
-            grid=grid,
-            scores=scores,
-            losses=losses,
-            features=features,
-            importance_path=importance_path,
-            mean_scores=mean_scores,
-            standard_errors=standard_errors,
-            votes=votes,
-            majority=majority,
-            chosen=chosen,
-            columns=columns,
-        )
+    def _skip_candidates(self):
+        """The linear skips the CV tries, the first as the template's own."""
+        if self.linear_skip == "auto":
+            return [False, True]
+        return [self.linear_skip]
 
     def _refit(self, template, direction, value, scaling, columns, X, y, y_scaled, sample_weight):
         """Fit ``estimator_``: the relaxed refit, on all the data, on ``columns``.
@@ -557,11 +392,13 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             penalty_factors=None,
             warm_start=False,
         )
-        fit_quietly(refit, X_scaled, y_scaled, sample_weight)
+        fit_reporting(
+            refit, X_scaled, y_scaled, sample_weight, f"{type(self).__name__}'s final refit"
+        )
         self.n_iter_ = refit.n_iter_
         self.feature_importances_[self.columns_read_] = refit.feature_importances_
-        refit.coefs_, refit.intercepts_ = fold_into_first_layer(
-            refit.coefs_, refit.intercepts_, scaling, positions
+        refit.coefs_, refit.intercepts_, refit.skip_coef_ = fold_into_first_layer(
+            refit.coefs_, refit.intercepts_, scaling, positions, refit.skip_coef_
         )
         self.estimator_ = self._unscaled_network(refit, y, sample_weight)
 
@@ -580,16 +417,26 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         return take_columns(X, self.columns_read_)
 
     # -- the final model's attributes, in terms of all input features ---------
+    def _on_all_columns(self, matrix):
+        """``matrix``, one row per column read, with zero rows for the other features."""
+        full = np.zeros((self.n_features_in_, matrix.shape[1]), dtype=matrix.dtype)
+        full[self.columns_read_] = matrix
+        return full
+
     @property
     def coefs_(self):
         """The final model's weights, with zero first-layer rows for unselected features."""
         check_is_fitted(self)
         if self.columns_read_.size == 0:
             return None
-        first = self.estimator_.coefs_[0]
-        full = np.zeros((self.n_features_in_, first.shape[1]), dtype=first.dtype)
-        full[self.columns_read_] = first
-        return [full, *self.estimator_.coefs_[1:]]
+        return [self._on_all_columns(self.estimator_.coefs_[0]), *self.estimator_.coefs_[1:]]
+
+    @property
+    def skip_coef_(self):
+        """The final model's linear skip, zero rows for unselected features (None without one)."""
+        check_is_fitted(self)
+        skip = getattr(self.estimator_, "skip_coef_", None)
+        return None if skip is None else self._on_all_columns(skip)
 
     @property
     def intercepts_(self):
@@ -677,8 +524,8 @@ class L1MLPRegressorCV(RegressorMixin, _BaseL1MLPCV):
     def _unscaled_network(self, network, y, sample_weight):
         if self._scales_target():
             offset, scale = target_scaling(y, sample_weight)
-            network.coefs_, network.intercepts_ = fold_into_last_layer(
-                network.coefs_, network.intercepts_, offset, scale
+            network.coefs_, network.intercepts_, network.skip_coef_ = fold_into_last_layer(
+                network.coefs_, network.intercepts_, offset, scale, network.skip_coef_
             )
         return network
 

@@ -42,14 +42,17 @@ CV_PARAMETERS_DOC = """
         so ``predict``, ``coefs_`` and ``intercepts_`` take the user's own
         columns. Constant columns are never selected.
 
-    alphas : array-like or None, default=None
-        The path values (see ``l1_path``). ``None``: ``n_alphas`` values from
-        the one at which a fresh fit on all the data uses no feature
-        (``alpha_max``) down to ``alpha_min_ratio`` times it, extended upward
-        in the same steps to where a warm-started fit uses none
-        (``warm_alpha_max``), so that the folds' paths end (nearly) empty.
+    alphas : int, array-like or None, default=None
+        The path values (see ``l1_path``), or how many to place (an int, as
+        scikit-learn 1.7's ``LassoCV`` takes it). Placed values (an int, or
+        ``None`` for ``n_alphas`` of them) run from the one at which a fresh
+        fit on all the data uses no feature (``alpha_max``) down to
+        ``alpha_min_ratio`` times it, extended upward in the same steps to
+        where a warm-started fit uses none, so that the folds' paths end
+        (nearly) empty.
 
     n_alphas : int, default=10
+        How many values to place when ``alphas`` is None.
 
     alpha_min_ratio : float, default=1e-2
 
@@ -131,10 +134,20 @@ CV_PARAMETERS_DOC = """
         that takes about twice the time of one screen. ``None``: every
         column. A screened-out column is never selected.
 
+    linear_skip : bool, "auto" or None, default=None
+        The network's linear skip (``linear_skip`` of ``{estimator_name}``:
+        ``X @ theta`` added to its output, ``theta_j`` and ``W1[j]`` one
+        penalty row). ``None`` keeps the network's own (the default network
+        has none); ``"auto"`` scores the kept search again with the skip
+        and keeps it only when its chosen point's mean score is better by a
+        standard error, so the model becomes (mostly) linear where that is
+        what scores: one more search (``candidates_`` has its cost).
+
     verbose : int, default=0
-        1: a line when the grid is placed and one per path point per fold
+        1: a line when the grid is placed, one per path point per fold
         (penalty, features used, held-out scores, time spent and an estimate
-        of the time left in the fold); 2 and up: joblib's lines too.
+        of the time left in the fold) and one per search (its candidate,
+        its chosen point, its fits and seconds); 2 and up: joblib's lines too.
 """
 
 CV_ATTRIBUTES_DOC = """
@@ -155,6 +168,17 @@ CV_ATTRIBUTES_DOC = """
         The screen whose path was chosen (what ``screen="cv"`` decided);
         ``cv_results_``, ``best_index_`` and the rest describe that path.
 
+    linear_skip_ : bool
+        Whether the chosen path's network has a linear skip.
+
+    candidates_ : dict of ndarray
+        One entry per search the fit ran, in order (``pandas.DataFrame``
+        takes it as it is): its candidate (``screen``, ``adaptive``,
+        ``l2_alpha``, ``linear_skip``), its chosen point's ``mean_score``,
+        ``standard_error`` and ``n_features``, its cost (``n_fits``, the
+        networks trained on the folds, and wall ``seconds``, grid placement
+        included) and whether it was ``kept``.
+
     support_ : ndarray of bool, shape (`n_features_in_`,)
         The features the final model uses.
 
@@ -174,6 +198,9 @@ CV_ATTRIBUTES_DOC = """
     coefs_, intercepts_ : list of ndarray
         ``estimator_``'s weights, the first layer with a zero row per
         unselected feature (so they apply to all of ``X``).
+
+    skip_coef_ : ndarray of shape (`n_features_in_`, n_outputs) or None
+        The final network's linear skip, likewise (None without one).
 
     feature_importances_ : ndarray of shape (`n_features_in_`,)
         The final network's importances, 0 for unselected features,

@@ -139,6 +139,27 @@ def fit_quietly(estimator, X, y, sample_weight):
         return estimator.fit(X, y, sample_weight=sample_weight)
 
 
+def fit_reporting(estimator, X, y, sample_weight, source):
+    """``estimator.fit(X, y, sample_weight=...)``, its warnings passed on with ``source`` named.
+
+    For the fit whose model the user gets: unlike a path's fits, its
+    ConvergenceWarning matters, and says which fit it comes from and what
+    to change.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        estimator.fit(X, y, sample_weight=sample_weight)
+    for warning in caught:
+        message = str(warning.message)
+        if issubclass(warning.category, ConvergenceWarning):
+            message = (
+                f"{source} on all the rows: {message} Raise max_iter (the CV estimator's, "
+                "or the estimator's) to train it longer."
+            )
+        warnings.warn(message, warning.category, stacklevel=3)
+    return estimator
+
+
 def _n_features_used(estimator):
     return int(np.count_nonzero(estimator.feature_importances_))
 

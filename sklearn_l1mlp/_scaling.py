@@ -127,11 +127,12 @@ def _sparse_mean_variance(X, weights):
     return mean, deviations + zeros_weight * mean**2
 
 
-def fold_into_first_layer(coefs, intercepts, scaling, columns):
+def fold_into_first_layer(coefs, intercepts, scaling, columns, skip_coef=None):
     """Weights that take raw columns to the same outputs as ``coefs`` take scaled ones.
 
     With ``z = (x - offset) / scale``, ``z @ W1 + b1 = x @ (W1 / scale) +
-    (b1 - (offset / scale) @ W1)``; a zero row stays zero.
+    (b1 - (offset / scale) @ W1)``; a zero row stays zero. A linear skip
+    ``theta`` is folded the same way, its offset into the output bias.
 
     Parameters
     ----------
@@ -140,18 +141,26 @@ def fold_into_first_layer(coefs, intercepts, scaling, columns):
     scaling : ColumnScaling
     columns : ndarray of int
         Positions in ``scaling.kept`` of the network's input columns.
+    skip_coef : ndarray of shape (n_columns, n_outputs) or None
+        The network's linear skip.
 
     Returns
     -------
     coefs, intercepts : list of ndarray
-        New lists; the first layer's matrix and bias are new arrays.
+        New lists; the first layer's matrix and bias are new arrays (and the
+        output bias, with a skip).
+    skip_coef : ndarray or None
+        The skip for raw columns (a new array), or None.
     """
     first = coefs[0]
     offset = scaling.offset[columns].astype(first.dtype)
     scale = scaling.scale[columns].astype(first.dtype)
     raw_first = first / scale[:, None]
-    raw_bias = intercepts[0] - offset @ raw_first
-    return [raw_first, *coefs[1:]], [raw_bias, *intercepts[1:]]
+    intercepts = [intercepts[0] - offset @ raw_first, *intercepts[1:]]
+    if skip_coef is not None:
+        skip_coef = skip_coef / scale[:, None]
+        intercepts[-1] = intercepts[-1] - offset @ skip_coef
+    return [raw_first, *coefs[1:]], intercepts, skip_coef
 
 
 def target_scaling(y, sample_weight=None):
@@ -176,21 +185,27 @@ def target_scaling(y, sample_weight=None):
     return offset, np.where(varies, scale, 1.0)
 
 
-def fold_into_last_layer(coefs, intercepts, offset, scale):
+def fold_into_last_layer(coefs, intercepts, offset, scale, skip_coef=None):
     """Weights whose outputs are ``offset + scale * `` those of ``coefs`` (identity output).
 
     Parameters
     ----------
     coefs, intercepts : list of ndarray
     offset, scale : ndarray of shape (n_outputs,) or scalars
+    skip_coef : ndarray of shape (n_features, n_outputs) or None
+        The network's linear skip, which adds to the outputs too.
 
     Returns
     -------
     coefs, intercepts : list of ndarray
         New lists; the last layer's matrix and bias are new arrays.
+    skip_coef : ndarray or None
+        The skip times ``scale`` (a new array), or None.
     """
     dtype = coefs[-1].dtype
     scale = np.asarray(scale, dtype=dtype)
     last = coefs[-1] * scale
     bias = intercepts[-1] * scale + np.asarray(offset, dtype=dtype)
-    return [*coefs[:-1], last], [*intercepts[:-1], bias]
+    if skip_coef is not None:
+        skip_coef = skip_coef * scale
+    return [*coefs[:-1], last], [*intercepts[:-1], bias], skip_coef

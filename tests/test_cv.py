@@ -728,7 +728,7 @@ def test_verbose_counts_down_one_fit_across_its_numbered_searches(capsys):
     network = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=20, random_state=0)
     L1MLPClassifierCV(network, cv=3, n_alphas=3, verbose=1, random_state=0).fit(X, y)
     out = capsys.readouterr().out
-    headers = [line for line in out.splitlines() if "] search " in line]
+    headers = [line for line in out.splitlines() if "] search " in line and " of 3: " in line]
     assert [h.split("] ")[1].split(":")[0] for h in headers] == [
         f"search {k} of 3" for k in (1, 2, 3)
     ]

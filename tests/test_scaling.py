@@ -57,7 +57,7 @@ def test_folded_first_layer_maps_raw_columns_as_the_network_maps_scaled_ones(raw
     columns = np.array([0, 2, 3])  # positions in scaling.kept
     W1, b1 = rng.normal(size=(3, 4)), rng.normal(size=4)
     W1[1] = 0.0
-    coefs, intercepts = fold_into_first_layer([W1], [b1], scaling, columns)
+    coefs, intercepts, _ = fold_into_first_layer([W1], [b1], scaling, columns)
     raw = raw_columns[:, scaling.kept[columns]]
     scaled = scaling.transform(raw_columns)[:, columns]
     np.testing.assert_allclose(raw @ coefs[0] + intercepts[0], scaled @ W1 + b1, atol=1e-8)
@@ -70,6 +70,6 @@ def test_target_scaling_folds_back_into_the_last_layer(rng):
     np.testing.assert_allclose(((y - offset) / scale).std(axis=0), 1.0)
     W, b = rng.normal(size=(4, 2)), rng.normal(size=2)
     H = rng.normal(size=(30, 4))
-    coefs, intercepts = fold_into_last_layer([W], [b], offset, scale)
+    coefs, intercepts, _ = fold_into_last_layer([W], [b], offset, scale)
     np.testing.assert_allclose(H @ coefs[0] + intercepts[0], offset + scale * (H @ W + b))
     assert target_scaling(np.full(5, 3.0))[1] == 1.0  # a constant target: no division by 0
