@@ -83,18 +83,39 @@ def test_real_data_benchmark_prints_both_tables_and_the_goals(capsys):
     contestants = dict(bench["DEFAULTS"], L1MLPClassifierCV=small_ours)
     contestants.pop("LassoNetCV")
     X, y = bench["load_data"](None, ["wine"])["wine (raw)"]
-    rows = bench["table_defaults"]("wine", X, y, contestants, lassonet_limit=60)
+    # 178 rows: 5-fold outer CV, repeated; every contestant on the same splits.
+    splits = bench["splits_of"](X, y, repeats=2)
+    assert len(splits) == 10 and all(len(test) in (35, 36) for _, test in splits)
+    rows = bench["table_defaults"]("wine", X, y, contestants, lassonet_limit=60, splits=splits)
     assert list(rows) == ["L1MLPClassifierCV", "L1 logistic CV", "MLP, all features"]
-    for accuracy, n_features, seconds in rows.values():
-        assert 0.8 <= accuracy <= 1 and 1 <= n_features <= X.shape[1] and seconds > 0
+    for results in rows.values():
+        accuracy, n_features, seconds = results.T
+        assert results.shape == (10, 3) and np.all(seconds > 0)
+        assert 0.8 <= accuracy.mean() <= 1 and np.all((1 <= n_features) & (n_features <= 13))
     bench["print_defaults"]("wine", X, rows)
     selectors = {name: bench["SELECTORS"][name] for name in ("random forest", "L1 logistic")}
     selectors["L1MLPClassifierCV"] = lambda X, y, k: np.arange(k)  # first k columns
-    k_rows = bench["table_k"]("wine", X, y, selectors, ks=(5,))
+    k_rows = bench["table_k"]("wine", X, y, selectors, ks=(5,), splits=splits[:3])
     assert set(k_rows) == {(5, name) for name in selectors}
-    bench["print_k"]("wine", k_rows, selectors)
+    met, ks = bench["print_k"]("wine", k_rows, selectors)
+    assert ks == [5]
     printed = capsys.readouterr().out
     assert "(a) wine" in printed and "(b) wine" in printed and printed.count("goal") >= 2
+    # The goal line carries the paired difference, computed from the same splits.
+    best = max(("L1 logistic CV", "MLP, all features"), key=lambda label: rows[label][:, 0].mean())
+    gain, error = bench["paired_difference"](rows["L1MLPClassifierCV"][:, 0], rows[best][:, 0])
+    assert f"paired {gain:+.3f} +/- {error:.3f}" in printed
+
+
+def test_the_paired_difference_is_the_mean_and_standard_error_of_the_gaps():
+    bench = runpy.run_path(str(BENCHMARKS / "bench_real_data.py"))
+    gain, error = bench["paired_difference"]([0.9, 0.8, 0.7], [0.8, 0.8, 0.6, 0.5])
+    assert gain == pytest.approx(0.2 / 3)  # over the three splits both ran
+    assert error == pytest.approx(np.std([0.1, 0.0, 0.1], ddof=1) / np.sqrt(3))
+    X, y = bench["gene_proxy"](n_samples=40, n_features=300, n_genes=30)
+    assert X.shape == (40, 300) and np.bincount(y).tolist() == [10] * 4
+    big = bench["splits_of"](np.zeros((400, 2)), np.arange(400) % 2)
+    assert len(big) == 5 and all(len(test) == 100 for _, test in big)
 
 
 def test_real_data_benchmark_stops_lassonet_over_its_limit_in_table_b(capsys):
@@ -116,6 +137,7 @@ def test_real_data_benchmark_stops_lassonet_over_its_limit_in_table_b(capsys):
     assert "wine: LassoNet's path took" in printed and "stopping it" in printed
     k5_line = next(line for line in printed.splitlines() if line.strip().startswith("5 "))
     assert k5_line.split()[2] == "-" and k5_line.endswith("met")
+    assert "NOT" not in k5_line  # ours is the only one at k = 5
 
 
 def test_real_data_benchmark_fits_lassonet_one_path_per_split(monkeypatch):
