@@ -27,7 +27,8 @@ set (and once on all the data, to place the grid):
    informative ones.
 2. **The path**: ``l1_path`` over one grid of penalties shared by all folds
    (from the value at which a fresh fit on all the data uses no feature down
-   to ``alpha_min_ratio`` times it), warm-started from the dense end.
+   to ``alpha_min_ratio`` times it, and on down while the mean score is
+   best at its dense end), warm-started from the dense end.
 3. **Relaxed refits** (``relax``): every point is refit on the features it
    uses with its penalty times ``relax`` and scored on the held-out fold, so
    a point is judged by the features it picks, not by its shrinkage
@@ -54,7 +55,6 @@ from sklearn.base import (
     MetaEstimatorMixin,
     RegressorMixin,
     _fit_context,
-    clone,
 )
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.model_selection import check_cv
@@ -72,16 +72,15 @@ from ._cv_prepare import (
     screen_candidates,
     screened_columns,
 )
+from ._cv_refit import refit_on_columns
 from ._cv_search import Candidate, candidates_table, check_folds, kept_search, run_search
 from ._engine import DivergenceError
 from ._mlp import L1MLPClassifier, L1MLPRegressor
-from ._path import fit_reporting, penalty_direction
+from ._path import penalty_direction
 from ._penalties import L1_MODES
 from ._progress import FitClock, FoldProgress
 from ._scaling import (
-    ColumnScaling,
     column_scaling,
-    fold_into_first_layer,
     fold_into_last_layer,
     target_scaling,
 )
@@ -298,9 +297,13 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         X_scaled = scaling.transform(X)
         y_scaled, _ = self._scaled_targets(y, y[:0], sample_weight)
         data = SimpleNamespace(
-            splits=splits, X=X, y=y, sample_weight=sample_weight, X_scaled=X_scaled,
+            splits=splits,
+            X=X,
+            y=y,
+            sample_weight=sample_weight,
+            X_scaled=X_scaled,
             y_scaled=y_scaled,
-        )  # fmt: skip
+        )
 
         # Decided once, on all the rows, so every fold agrees.
         adaptive_choices = adaptive_candidates(
@@ -346,8 +349,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         self.candidates_ = candidates_table(searches)
         for name, value in kept.fitted_attributes(direction, len(splits)).items():
             setattr(self, name, value)
-        self._refit(kept.template, direction, kept.grid[kept.chosen], scaling, kept.columns,
-                    X, y, y_scaled, sample_weight)  # fmt: skip
+        self._refit(kept, direction, scaling, X, y, y_scaled, sample_weight)
         self.support_ = self.feature_importances_ > 0
         self.n_features_selected_ = int(self.support_.sum())
         if self.verbose:
@@ -365,8 +367,8 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             return [False, True]
         return [self.linear_skip]
 
-    def _refit(self, template, direction, value, scaling, columns, X, y, y_scaled, sample_weight):
-        """Fit ``estimator_``: the relaxed refit, on all the data, on ``columns``.
+    def _refit(self, search, direction, scaling, X, y, y_scaled, sample_weight):
+        """Fit ``estimator_``: the relaxed refit, on all the data, on the search's columns.
 
         It is trained on the scaled columns (and ``y_scaled``, the targets
         the path was trained on) and then takes the user's own:
@@ -375,31 +377,24 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         """
         self.feature_importances_ = np.zeros(X.shape[1])
         # A column constant on all the rows is never read, whatever the folds said.
-        self.columns_read_ = np.intersect1d(np.flatnonzero(columns), scaling.kept)
+        self.columns_read_ = np.intersect1d(np.flatnonzero(search.columns), scaling.kept)
         if self.columns_read_.size == 0:
             self.estimator_ = self._dummy_class().fit(X, y, sample_weight=sample_weight)
             self.n_iter_ = 0
             return
-        positions = np.searchsorted(scaling.kept, self.columns_read_)
-        # Only the chosen columns are scaled: on wide data, a few of many.
-        chosen = ColumnScaling(
-            self.columns_read_, scaling.offset[positions], scaling.scale[positions]
-        )
-        X_scaled = chosen.transform(X)
-        refit = clone(template).set_params(
-            alpha=value * self.relax * direction[0],
-            feature_alpha=value * self.relax * direction[1],
-            penalty_factors=None,
-            warm_start=False,
-        )
-        fit_reporting(
-            refit, X_scaled, y_scaled, sample_weight, f"{type(self).__name__}'s final refit"
+        value = search.grid[search.chosen] * self.relax
+        refit, importances = refit_on_columns(
+            search.template,
+            (value * direction[0], value * direction[1]),
+            scaling,
+            self.columns_read_,
+            X,
+            y_scaled,
+            sample_weight,
+            f"{type(self).__name__}'s final refit",
         )
         self.n_iter_ = refit.n_iter_
-        self.feature_importances_[self.columns_read_] = refit.feature_importances_
-        refit.coefs_, refit.intercepts_, refit.skip_coef_ = fold_into_first_layer(
-            refit.coefs_, refit.intercepts_, scaling, positions, refit.skip_coef_
-        )
+        self.feature_importances_[self.columns_read_] = importances
         self.estimator_ = self._unscaled_network(refit, y, sample_weight)
 
     def _unscaled_network(self, network, y, sample_weight):

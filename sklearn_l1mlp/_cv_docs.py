@@ -49,7 +49,10 @@ CV_PARAMETERS_DOC = """
         fit on all the data uses no feature (``alpha_max``) down to
         ``alpha_min_ratio`` times it, extended upward in the same steps to
         where a warm-started fit uses none, so that the folds' paths end
-        (nearly) empty.
+        (nearly) empty; where a search's mean score is best at the placed
+        grid's dense end, the grid goes on down in the same steps (five at
+        a time, at most twice) while that holds, so the dense end of the
+        path is reached when that is what scores best.
 
     n_alphas : int, default=10
         How many values to place when ``alphas`` is None.

@@ -33,6 +33,12 @@ from ._path import alpha_max, check_alphas, l1_path, warm_alpha_max
 from ._scaling import column_scaling
 from ._validation import take_rows
 
+#: Where a search's mean score is best at the grid's dense end, the grid
+#: goes on down by DENSE_STEPS of its own steps (a factor 12.9 with the
+#: default grid), at most MAX_DENSE_EXTENSIONS times, while that holds.
+DENSE_STEPS = 5
+MAX_DENSE_EXTENSIONS = 2
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -238,6 +244,33 @@ def score_fold(cv, template, initial_alpha, screen, grid, X, y, sample_weight, f
     return scores, losses, [kept[point.features] for point in path], importances
 
 
+def _score_folds(cv, candidate, template, initial_alpha, grid, data, clock):
+    """Every fold's path over ``grid``: scores, losses, features and mean importances."""
+    n_folds = len(data.splits)
+    # joblib's own lines only from verbose=2 on: ours say more.
+    results = Parallel(n_jobs=cv.n_jobs, verbose=max(0, cv.verbose - 1))(
+        delayed(score_fold)(
+            cv,
+            clone(template),
+            initial_alpha,
+            candidate.screen,
+            grid,
+            data.X,
+            data.y,
+            data.sample_weight,
+            fold,
+            data.splits,
+            clock if cv.n_jobs in (None, 1) else None,
+        )
+        for fold in range(n_folds)
+    )
+    scores = np.array([fold_scores for fold_scores, _, _, _ in results])
+    losses = np.array([fold_losses for _, fold_losses, _, _ in results])
+    features = [fold_features for _, _, fold_features, _ in results]
+    importance_path = np.mean([fold_path for _, _, _, fold_path in results], axis=0)
+    return scores, losses, features, importance_path
+
+
 def run_search(cv, candidate, template, initial_alpha, data, clock=None):
     """Score ``candidate``'s path on every fold and choose its point (module docstring).
 
@@ -271,27 +304,28 @@ def run_search(cv, candidate, template, initial_alpha, data, clock=None):
             f"{candidate.describe()}; {len(splits)} folds x {grid.size} "
             f"penalties, path values {grid[0]:.4g} down to {grid[-1]:.4g}"
         )
-    # joblib's own lines only from verbose=2 on: ours say more.
-    results = Parallel(n_jobs=cv.n_jobs, verbose=max(0, cv.verbose - 1))(
-        delayed(score_fold)(
-            cv,
-            clone(template),
-            initial_alpha,
-            candidate.screen,
-            grid,
-            X,
-            y,
-            data.sample_weight,
-            fold,
-            splits,
-            clock if cv.n_jobs in (None, 1) else None,
-        )
-        for fold in range(len(splits))
+    scores, losses, features, importance_path = _score_folds(
+        cv, candidate, template, initial_alpha, grid, data, clock
     )
-    scores = np.array([fold_scores for fold_scores, _, _, _ in results])
-    losses = np.array([fold_losses for _, fold_losses, _, _ in results])
-    features = [fold_features for _, _, fold_features, _ in results]
-    importance_path = np.mean([fold_path for _, _, _, fold_path in results], axis=0)
+    # Where the score still rises at the grid's dense end, the dense end is
+    # what scores best: the grid goes on down, in its own steps, while it
+    # does (for the ridge and the skip, which can use many columns well).
+    for _ in range(MAX_DENSE_EXTENSIONS if cv.alphas is None or isinstance(cv.alphas, int) else 0):
+        mean = fold_mean(scores, worst=-np.inf)
+        if grid.size < 2 or not mean[-1] > mean[:-1].max():
+            break
+        more = grid[-1] * (grid[-1] / grid[-2]) ** np.arange(1, DENSE_STEPS + 1)
+        if clock is not None:
+            print(
+                f"[{type(cv).__name__}] the mean score is best at the dense end: the "
+                f"grid goes on down to {more[-1]:.4g}"
+            )
+        extra = _score_folds(cv, candidate, template, initial_alpha, more, data, clock)
+        grid = np.concatenate([grid, more])
+        scores = np.concatenate([scores, extra[0]], axis=1)
+        losses = np.concatenate([losses, extra[1]], axis=1)
+        features = [old + new for old, new in zip(features, extra[2], strict=True)]
+        importance_path = np.concatenate([importance_path, extra[3]])
     mean_scores = fold_mean(scores, worst=-np.inf)
     # Each point's votes: how many folds' fits use each column there.
     votes = np.zeros((grid.size, X.shape[1]), dtype=int)

@@ -7,7 +7,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_l1mlp import L1MLPClassifier, L1MLPClassifierCV, L1MLPRegressor, L1MLPRegressorCV
-from sklearn_l1mlp._cv_search import Candidate, kept_search
+from sklearn_l1mlp._cv_search import DENSE_STEPS, Candidate, kept_search
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -78,9 +78,12 @@ def test_a_skip_is_folded_into_the_users_units():
     y = 3 * X[:, 0] + 0.2 * X[:, 1] + 100
     model = L1MLPRegressorCV(
         L1MLPRegressor(
-            hidden_layer_sizes=(8,), max_iter=300, learning_rate_init=0.01, random_state=0,
+            hidden_layer_sizes=(8,),
+            max_iter=300,
+            learning_rate_init=0.01,
+            random_state=0,
             linear_skip=True,
-        ),  # fmt: skip
+        ),
         cv=3,
         n_alphas=4,
     ).fit(X, y)
@@ -113,3 +116,24 @@ def test_the_final_refits_convergence_warning_reaches_the_user():
     refits = [w for w in caught if "final refit" in str(w.message)]
     assert len(refits) == 1 and issubclass(refits[0].category, ConvergenceWarning)
     assert "max_iter" in str(refits[0].message)
+
+
+def test_the_grid_goes_on_down_where_the_dense_end_scores_best(capsys):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 12))
+    y = X @ rng.uniform(0.5, 1.5, size=12)  # every column counts: denser is better
+    network = L1MLPRegressor(
+        hidden_layer_sizes=(4,), max_iter=200, learning_rate_init=0.01, random_state=0
+    )
+    # A grid that stops at half its top cannot hold the best point.
+    model = L1MLPRegressorCV(
+        network, cv=3, n_alphas=4, alpha_min_ratio=0.5, verbose=1, random_state=0
+    ).fit(X, y)
+    steps = model.alphas_[:-1] / model.alphas_[1:]
+    np.testing.assert_allclose(steps, steps[0])  # one geometric grid, extended in its steps
+    extensions = capsys.readouterr().out.count("grid goes on down")
+    assert extensions >= 1
+    placed_end = model.alphas_[-1 - extensions * DENSE_STEPS]
+    assert model.alpha_ < placed_end  # chosen among the points the extension added
+    given = L1MLPRegressorCV(network, cv=3, alphas=model.alphas_[:4], random_state=0).fit(X, y)
+    np.testing.assert_array_equal(given.alphas_, model.alphas_[:4])  # given values stay

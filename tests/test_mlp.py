@@ -957,11 +957,10 @@ def test_a_skip_drops_a_feature_from_both_parts_at_once(mode, solver):
 @pytest.mark.parametrize("mode", ["proximal", "cumulative"])
 def test_on_a_linear_task_the_skip_carries_the_signal_and_the_hidden_layer_empties(mode):
     X, y = _linear_task()
-    settings = dict(
-        hidden_layer_sizes=(16,), alpha=0.05, l1_mode=mode, learning_rate_init=0.01,
-        max_iter=300, random_state=0,
-    )  # fmt: skip
-    skip = L1MLPRegressor(linear_skip=True, **settings).fit(X, y)
+    settings = dict(hidden_layer_sizes=(16,), alpha=0.05, l1_mode=mode, max_iter=300)
+    skip = L1MLPRegressor(
+        linear_skip=True, learning_rate_init=0.01, random_state=0, **settings
+    ).fit(X, y)
     # One weight per feature is the cheapest way to pay for a linear signal:
     # the skip keeps exactly the three informative columns.
     assert list(np.flatnonzero(skip.skip_coef_[:, 0])) == [0, 1, 2]
