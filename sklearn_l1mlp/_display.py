@@ -299,3 +299,142 @@ def _groups_used_by_most_folds(results, groups):
                 votes[group] = votes.get(group, 0) + 1
         counts[point] = sum(2 * v > len(splits) for v in votes.values())
     return counts
+
+
+class StabilityPathDisplay:
+    """The share of halves selecting each feature as the penalty falls, and the threshold.
+
+    Build it with ``StabilityPathDisplay.from_estimator(selector)`` from a
+    fitted ``L1MLPStabilitySelection`` (Meinshausen & Buhlmann's stability
+    path); the constructor takes the arrays themselves. The penalty runs
+    along the x-axis, log scale, largest on the left.
+
+    Parameters
+    ----------
+    penalties : ndarray of shape (n_points,)
+        The penalties fitted, largest first.
+    stability_path : ndarray of shape (n_points, n_features)
+        The share of halves whose selection holds each feature once the
+        penalty has fallen to each value.
+    threshold : float
+        The share a feature must reach.
+    support : ndarray of bool, shape (n_features,)
+        The features selected, drawn in colour and named.
+    feature_names : array-like of str or None
+        ``None``: ``x0, x1, ...``.
+    bound : float or None
+        The bound on the expected false selections, for the title.
+
+    Attributes
+    ----------
+    figure_ : matplotlib Figure
+    ax_ : matplotlib Axes
+    selected_lines_, other_lines_ : list of matplotlib Line2D
+        The selected features' paths, and the others' (in grey).
+    threshold_line_ : matplotlib Line2D
+
+    Examples
+    --------
+    >>> from sklearn_l1mlp import L1MLPStabilitySelection, StabilityPathDisplay
+    >>> selector = L1MLPStabilitySelection(n_pairs=5).fit(X, y)  # doctest: +SKIP
+    >>> display = StabilityPathDisplay.from_estimator(selector)  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        *,
+        penalties,
+        stability_path,
+        threshold,
+        support,
+        feature_names=None,
+        bound=None,
+    ):
+        self.penalties = penalties
+        self.stability_path = stability_path
+        self.threshold = threshold
+        self.support = support
+        self.feature_names = feature_names
+        self.bound = bound
+
+    @classmethod
+    def from_estimator(cls, estimator, *, feature_names=None, ax=None):
+        """Draw the stability path of a fitted ``L1MLPStabilitySelection``.
+
+        Parameters
+        ----------
+        estimator : L1MLPStabilitySelection
+            Fitted.
+        feature_names : array-like of str or None
+            ``None``: the estimator's ``feature_names_in_`` when it has them.
+        ax : matplotlib Axes or None
+            ``None``: a new figure.
+
+        Returns
+        -------
+        display : StabilityPathDisplay
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_estimator")
+        check_is_fitted(estimator, "stability_path_")
+        if feature_names is None:
+            feature_names = getattr(estimator, "feature_names_in_", None)
+        display = cls(
+            penalties=estimator.alphas_,
+            stability_path=estimator.stability_path_,
+            threshold=estimator.threshold_,
+            support=estimator.support_,
+            feature_names=feature_names,
+            bound=estimator.false_selection_bound_,
+        )
+        return display.plot(ax=ax)
+
+    def plot(self, *, ax=None):
+        """Draw the paths and the threshold.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None
+            ``None``: a new figure.
+
+        Returns
+        -------
+        self : StabilityPathDisplay
+        """
+        check_matplotlib_support(f"{type(self).__name__}.plot")
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 3.6))
+        self.ax_, self.figure_ = ax, ax.figure
+        penalties = np.asarray(self.penalties, dtype=float)
+        path = np.asarray(self.stability_path, dtype=float)
+        support = np.asarray(self.support, dtype=bool)
+        names = self.feature_names
+        if names is None:
+            names = [f"x{j}" for j in range(path.shape[1])]
+        ever = np.flatnonzero(path.max(axis=0, initial=0) > 0)
+        self.other_lines_ = [
+            ax.plot(penalties, path[:, j], color="0.75", linewidth=0.8, zorder=2)[0]
+            for j in ever
+            if not support[j]
+        ]
+        self.selected_lines_ = [
+            ax.plot(penalties, path[:, j], linewidth=1.8, label=str(names[j]), zorder=3)[0]
+            for j in np.flatnonzero(support)
+        ]
+        self.threshold_line_ = ax.axhline(
+            self.threshold, color="black", linestyle="--", linewidth=1, label="threshold"
+        )
+        if np.all(penalties > 0):
+            ax.set_xscale("log")
+        if penalties.size > 1:
+            ax.set_xlim(penalties.max(), penalties.min())  # sparse on the left
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("alpha (the L1 penalty)")
+        ax.set_ylabel("share of halves selecting")
+        title = f"{support.sum()} features selected at threshold {self.threshold:.2f}"
+        if self.bound is not None:
+            title += f" (expected false selections at most {self.bound:.2f})"
+        ax.set_title(title, fontsize=10)
+        ax.legend(fontsize=8, loc="upper right", ncol=2)
+        return self

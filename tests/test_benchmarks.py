@@ -324,3 +324,27 @@ def test_a_failed_run_leaves_the_page_as_it_was(tmp_path):
         print("a whole table")
     text = page.read_text()
     assert "python benchmarks/bench_memory.py --rows 10" in text and "a whole table" in text
+
+
+def test_stability_benchmark_prints_f1_false_selections_and_the_bound(capsys):
+    bench = runpy.run_path(str(BENCHMARKS / "bench_stability.py"))
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(160, 30))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    assert bench["f1_score"](np.array([0, 1, 7]), np.arange(5)) == pytest.approx(2 * 2 / 8)
+    assert bench["f1_score"](np.array([7]), np.arange(5)) == 0.0
+    from sklearn_l1mlp import L1MLPClassifier, L1MLPStabilitySelection
+
+    def small_stability(X, y):
+        network = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=50, learning_rate_init=0.01)
+        selector = L1MLPStabilitySelection(network, n_pairs=3, random_state=0).fit(X, y)
+        return np.flatnonzero(selector.support_), selector.false_selection_bound_
+
+    bench["TASKS"]["tiny"] = lambda seed: (X, y, np.arange(2))
+    rows = bench["run_task"]("tiny", [0, 1], {"stability selection": small_stability})
+    assert len(rows["stability selection"]) == 2
+    kept, false, f1, _, bound, seconds = rows["stability selection"][0]
+    assert false == np.setdiff1d(kept, [0, 1]).size and 0 <= f1 <= 1 and bound <= 1.0
+    bench["print_summary"]("tiny", rows)
+    printed = capsys.readouterr().out
+    assert "tiny, seed 1, stability selection" in printed and "goal: F1" in printed

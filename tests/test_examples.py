@@ -108,3 +108,13 @@ def test_plot_cv_path_draws_the_chosen_point_of_a_real_data_set(tmp_path):
     assert len(named) == min(8, np.count_nonzero(at_chosen))
     assert set(named) <= set(model.feature_names_in_[at_chosen > 0])
     assert model.feature_names_in_[np.argmax(model.feature_importances_)] in named
+
+
+def test_plot_stability_selection_keeps_signal_within_its_bound(tmp_path):
+    example = _run("plot_stability_selection.py")
+    selector, display = example["selector"], example["display"]
+    assert _drawn(display.figure_, tmp_path) > 10_000
+    selected = set(np.flatnonzero(selector.support_))
+    assert {0, 1} <= selected and selected <= {0, 1, 2, 3}  # the straight effects, no noise
+    assert selector.false_selection_bound_ <= 1.0
+    assert len(display.selected_lines_) == len(selected)
