@@ -1,7 +1,7 @@
 """
-=====================================================
+=========================================================
 Stability selection: features with a bound on false picks
-=====================================================
+=========================================================
 
 The CV estimators choose the penalty that predicts best, and on data with
 many columns that choice keeps some noise columns beside the signal.

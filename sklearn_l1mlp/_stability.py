@@ -52,7 +52,7 @@ from ._cv_prepare import DEFAULT_TEMPLATE, screened_columns
 from ._mlp import L1MLPClassifier, L1MLPRegressor
 from ._path import alpha_max, check_alphas, fit_quietly, penalty_direction
 from ._scaling import column_scaling, target_scaling
-from ._validation import check_sample_weight, take_rows
+from ._validation import check_sample_weight, take_rows, transactional
 
 #: The largest threshold the estimator chooses by itself (Meinshausen &
 #: Buhlmann advise 0.6 to 0.9; above it a feature must be picked nearly always).
@@ -241,7 +241,7 @@ class L1MLPStabilitySelection(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     def _template(self, y, rng):
         if self.estimator is not None:
             template = clone(self.estimator)
-        elif type_of_target(y) in ("binary", "multiclass"):
+        elif type_of_target(y, raise_unknown=True) in ("binary", "multiclass"):
             template = L1MLPClassifier(**DEFAULT_TEMPLATE)
         else:
             template = L1MLPRegressor(**DEFAULT_TEMPLATE)
@@ -250,6 +250,7 @@ class L1MLPStabilitySelection(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         )
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @transactional
     def fit(self, X, y, sample_weight=None):
         """Let every half sample select its first features, and keep the stable ones.
 
@@ -264,13 +265,17 @@ class L1MLPStabilitySelection(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self : L1MLPStabilitySelection
         """
         X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32),
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
             multi_output=True,
-        )  # fmt: skip
+        )
         if X.shape[0] < 4:
             raise ValueError(
                 f"{type(self).__name__} needs at least 4 rows (two halves of two); got "
-                f"{X.shape[0]}."
+                f"n_samples={X.shape[0]}."
             )
         sample_weight = check_sample_weight(sample_weight, X)
         rng = check_random_state(self.random_state)

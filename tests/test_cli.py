@@ -279,14 +279,17 @@ def test_cv_prints_progress_on_stderr_and_plots_the_path(files, tmp_path, capsys
     assert main([*arguments, "--max-iter", "100", "--plot", str(picture)]) == 0
     out, err = capsys.readouterr()
     folds = [line for line in err.splitlines() if line.startswith("[fold ")]
-    # A line per path point per fold: 10 points, and more if the grid was extended.
-    n_points = {int(line.split("/")[2].split("]")[0]) for line in folds}
-    assert len(n_points) == 1 and n_points.pop() * 5 == len(folds) >= 5 * 10
+    # A line per path point per fold: 10 points and more above them, and five
+    # more at a time where the grid goes on down past its dense end.
+    grids = [int(line.split("/")[2].split("]")[0]) for line in folds]
+    extensions = err.count("grid goes on down")
+    assert len(folds) == 5 * (grids[0] + 5 * extensions) and grids[0] >= 10
     assert all("features" in line and "left in it" in line for line in folds)
     # One countdown for the whole fit, its searches numbered and told apart.
     assert all(re.search(r"left in all \(search 1 of 1\)$", line) for line in folds)
-    headers = [line for line in err.splitlines() if "] search " in line]
-    assert len(headers) == len(set(headers)) == 1
+    headers = [line for line in err.splitlines() if "] search 1 of 1: " in line]
+    ends = [line for line in err.splitlines() if "] search 1 chose a point with " in line]
+    assert len(headers) == len(ends) == 1
     assert out == ""
     assert picture.stat().st_size > 10_000 and "wrote the path plot" in err
 

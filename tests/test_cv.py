@@ -360,14 +360,15 @@ def test_where_many_columns_carry_the_signal_the_path_goes_on_to_them():
     # shut the rest out near the grid's dense end (CV mean 0.96 with 39
     # columns). The dense end scores best, so the grid goes on down and
     # reaches the many columns with the factors as without them (58 columns,
-    # CV mean 1.0 against 0.98 without the factors).
+    # CV mean 1.0 against 0.98 without the factors, measured on this draw).
     rng = np.random.RandomState(0)
     y = np.arange(100) % 2
     X = rng.normal(size=(100, 300))
     X[:, :150] += 0.3 * np.where(y[:, None] == 1, 1, -1) * rng.choice([-1, 1], size=150)
     model = L1MLPClassifierCV(random_state=0, cv=3).fit(X, y)
-    plain = L1MLPClassifierCV(random_state=0, cv=3, adaptive=False).fit(X, y)
-    assert model.best_score_ >= plain.best_score_
+    table = model.candidates_
+    off = np.flatnonzero(~table["adaptive"].astype(bool))[0]  # tried both ways
+    assert table["adaptive"][0] and table["mean_score"][0] >= table["mean_score"][off]
     assert model.n_features_selected_ >= 50
     assert model.support_[:150].mean() > 10 * model.support_[150:].mean()
 

@@ -10,7 +10,13 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from sklearn_l1mlp import L1MLPClassifier, L1MLPClassifierCV, L1MLPRegressor, L1MLPRegressorCV
+from sklearn_l1mlp import (
+    L1MLPClassifier,
+    L1MLPClassifierCV,
+    L1MLPRegressor,
+    L1MLPRegressorCV,
+    L1MLPStabilitySelection,
+)
 from sklearn_l1mlp._penalties import L1_MODES
 
 # The suite's short fits stop at max_iter by design.
@@ -89,3 +95,21 @@ def test_regressor_sample_weight_equivalence_with_sklearn_check_params(check, mo
     # The parameters scikit-learn's own suite gives MLPRegressor for this check.
     estimator = L1MLPRegressor(l1_mode=mode, solver="sgd", tol=1e-2, random_state=42)
     partial(check, "L1MLPRegressor")(estimator)
+
+
+_HALVES_REASON = (
+    "Stability selection draws half samples of the rows: a row given twice is two "
+    "rows a half can hold one of, a row of weight 2 is one, so the halves, and the "
+    "selection, differ. Each half's fit takes the weights (test_stability checks it)."
+)
+
+
+@parametrize_with_checks(
+    [L1MLPStabilitySelection(n_pairs=2, alphas=4)],
+    expected_failed_checks=lambda estimator: {
+        "check_sample_weight_equivalence_on_dense_data": _HALVES_REASON,
+        "check_sample_weight_equivalence_on_sparse_data": _HALVES_REASON,
+    },
+)
+def test_sklearn_compatible_stability_selection(estimator, check):
+    check(estimator)

@@ -40,6 +40,7 @@ def test_every_example_is_tested():
         "plot_alpha_sweep.py",
         "plot_feature_selection.py",
         "plot_cv_path.py",
+        "plot_stability_selection.py",
     }
     assert {path.name for path in EXAMPLES.glob("*.py")} == tested
 

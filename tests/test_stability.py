@@ -128,3 +128,27 @@ def test_the_display_draws_the_selected_paths_the_threshold_and_the_region():
     )
     assert "2 features selected" in display.ax_.get_title()
     matplotlib.pyplot.close(display.figure_)
+
+
+def test_a_failed_fit_leaves_the_fitted_selector_as_it_was():
+    X, y = _linear_task()
+    selector = L1MLPStabilitySelection(_small_network(), n_pairs=2, random_state=0).fit(X, y)
+    before = selector.support_.copy()
+    with pytest.raises(ValueError):
+        selector.fit(X[:3], y[:3])
+    np.testing.assert_array_equal(selector.support_, before)
+
+
+def test_each_halfs_fit_takes_the_sample_weights():
+    X, y = _linear_task(n_samples=300)
+    rng = np.random.RandomState(1)
+    corrupted = y.copy()
+    corrupted[150:] = rng.permutation(y[150:])[::-1] * 5 + 3 * X[150:, 5]  # another target
+    weights = np.r_[np.ones(150), np.zeros(150)]
+    network = _small_network()
+    weighted = L1MLPStabilitySelection(network, n_pairs=4, random_state=0)
+    weighted.fit(X, corrupted, sample_weight=weights)
+    assert np.flatnonzero(weighted.support_).tolist() == [0, 1]
+    unweighted = L1MLPStabilitySelection(network, n_pairs=4, random_state=0).fit(X, corrupted)
+    # Without the weights the rows of the other target make column 5 count.
+    assert unweighted.selection_probabilities_[5] > weighted.selection_probabilities_[5]
