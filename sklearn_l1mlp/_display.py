@@ -436,5 +436,5 @@ class StabilityPathDisplay:
         if self.bound is not None:
             title += f" (expected false selections at most {self.bound:.2f})"
         ax.set_title(title, fontsize=10)
-        ax.legend(fontsize=8, loc="upper right", ncol=2)
+        ax.legend(fontsize=8, loc="center right", ncol=2)
         return self
