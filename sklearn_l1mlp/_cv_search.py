@@ -14,6 +14,7 @@ which differ between the classifier and the regressor.
 
 import time
 from dataclasses import dataclass, field
+from numbers import Integral
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -191,11 +192,16 @@ def check_folds(cv, X, sample_weight, splits):
             )
 
 
+def _places_its_grid(cv):
+    """Whether the CV places its grid (``alphas`` None or a count) rather than take it given."""
+    return cv.alphas is None or isinstance(cv.alphas, Integral)
+
+
 def place_grid(cv, candidate, template, initial_alpha, X_scaled, y_scaled, sample_weight):
     """The path values, largest first: ``alphas`` given, or placed by fits on all the rows."""
-    if cv.alphas is not None and not isinstance(cv.alphas, int):
+    if not _places_its_grid(cv):
         return check_alphas(cv.alphas)
-    n_alphas = cv.alphas if isinstance(cv.alphas, int) else cv.n_alphas
+    n_alphas = cv.n_alphas if cv.alphas is None else int(cv.alphas)
     X_scaled = X_scaled[:, cv._screened(candidate.screen, X_scaled, y_scaled, sample_weight)]
     factors = cv._factors(template, initial_alpha, X_scaled, y_scaled, sample_weight)
     adapted = clone(template).set_params(penalty_factors=factors)
@@ -310,7 +316,7 @@ def run_search(cv, candidate, template, initial_alpha, data, clock=None):
     # Where the score still rises at the grid's dense end, the dense end is
     # what scores best: the grid goes on down, in its own steps, while it
     # does (for the ridge and the skip, which can use many columns well).
-    for _ in range(MAX_DENSE_EXTENSIONS if cv.alphas is None or isinstance(cv.alphas, int) else 0):
+    for _ in range(MAX_DENSE_EXTENSIONS if _places_its_grid(cv) else 0):
         mean = fold_mean(scores, worst=-np.inf)
         if grid.size < 2 or not mean[-1] > mean[:-1].max():
             break

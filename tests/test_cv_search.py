@@ -101,7 +101,8 @@ def test_a_skip_is_folded_into_the_users_units():
 def test_alphas_as_an_int_places_that_many_values():
     X, y = _wide_classification(n_samples=60, n_features=8)
     network = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=20, random_state=0)
-    by_int = L1MLPClassifierCV(network, cv=3, alphas=4, random_state=0).fit(X, y)
+    # A NumPy integer is a count too, as scikit-learn's constraint takes it.
+    by_int = L1MLPClassifierCV(network, cv=3, alphas=np.int64(4), random_state=0).fit(X, y)
     by_count = L1MLPClassifierCV(network, cv=3, n_alphas=4, random_state=0).fit(X, y)
     np.testing.assert_array_equal(by_int.alphas_, by_count.alphas_)
     assert by_int.alphas_.size >= 4
