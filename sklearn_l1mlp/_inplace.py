@@ -93,6 +93,10 @@ def warn_if_numpy_only():
 
 def axpy(x, y, a):
     """``y += a * x`` in place, in one pass (BLAS axpy) where the arrays allow it."""
+    if y.size == 0:
+        # BLAS refuses empty vectors: a layer with no rows (a working set
+        # of no columns) has nothing to add to.
+        return y
     if x.dtype == y.dtype and x.dtype in (np.float32, np.float64) and y.flags.c_contiguous:
         routine = blas.daxpy if x.dtype == np.float64 else blas.saxpy
         result = routine(x, y, a=a)

@@ -36,6 +36,13 @@ def test_axpy_adds_a_multiple_in_place(dtype, strided, rng):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_axpy_on_an_empty_layer_is_a_no_op(dtype):
+    # A working set of no columns leaves the first layer with no rows.
+    y = np.zeros((0, 3), dtype=dtype)
+    assert axpy(np.zeros((0, 3), dtype=dtype), y, 0.5) is y
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("strided", [False, True])
 def test_abs_sum_is_the_l1_norm(dtype, strided, rng):
     storage = rng.normal(size=40).astype(dtype)

@@ -283,3 +283,15 @@ def test_float32_early_stopping_and_verbose_go_through_the_rounds(capsys):
         if line.startswith("Iteration")
     ]
     assert numbers == list(range(1, model.n_iter_ + 1))
+
+
+@pytest.mark.parametrize("hidden", [(), (4,)], ids=["linear", "mlp"])
+def test_a_working_set_of_no_columns_trains_with_the_ridge_term(hidden):
+    # A penalty above alpha_max leaves no column in the working set, so
+    # the first layer has no rows; the ridge term must still step.
+    X, y = _wide_task(n_samples=60, n_features=300)
+    model = L1MLPRegressor(
+        hidden_layer_sizes=hidden, alpha=1e3, l2_alpha=0.1, max_iter=20, random_state=0
+    ).fit(X, y)
+    assert model.coefs_[0].shape == (300, hidden[0] if hidden else 1)
+    assert not np.any(model.coefs_[0])
