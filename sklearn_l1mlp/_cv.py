@@ -43,6 +43,11 @@ its best; past there only columns a marginal test finds associated make up
 the count); the final model is the relaxed refit, on all the data, on
 the features that the fold fits at that point use in more than half of the
 folds, with the scaling folded into its weights.
+
+Each of these runs is a search (``_cv_search``); which ones a fit runs and
+keeps is ``_cv_candidates``'s: on wide data the last is a **linear model**
+(``linear="auto"``), the network without its hidden layers on every column,
+kept only when it scores better by a standard error.
 """
 
 from numbers import Integral, Real
@@ -61,24 +66,22 @@ from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._cv_candidates import run_candidates
 from ._cv_docs import cv_docstring
 from ._cv_prepare import (
     TEMPLATE_SETTINGS,
-    adaptive_candidates,
     adaptive_factors,
     first_fit_alpha,
     make_template,
-    ridge_candidates,
-    screen_candidates,
     screened_columns,
 )
 from ._cv_refit import refit_on_columns
-from ._cv_search import Candidate, candidates_table, check_folds, kept_search, run_search
+from ._cv_search import candidates_table, check_folds
 from ._engine import DivergenceError
 from ._mlp import L1MLPClassifier, L1MLPRegressor
 from ._path import penalty_direction
 from ._penalties import L1_MODES
-from ._progress import FitClock, FoldProgress
+from ._progress import FoldProgress
 from ._scaling import (
     column_scaling,
     fold_into_last_layer,
@@ -127,6 +130,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         "adaptive_power": [Interval(Real, 0, None, closed="neither")],
         "initial_alpha": [Interval(Real, 0, None, closed="neither"), None],
         "linear_skip": ["boolean", StrOptions({"auto"}), None],
+        "linear": ["boolean", StrOptions({"auto"})],
         "verbose": ["verbose"],
     }
 
@@ -158,6 +162,7 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         initial_alpha=None,
         screen="cv",
         linear_skip=None,
+        linear="auto",
         verbose=0,
     ):
         self.estimator = estimator
@@ -182,20 +187,21 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         self.initial_alpha = initial_alpha
         self.screen = screen
         self.linear_skip = linear_skip
+        self.linear = linear
         self.verbose = verbose
 
     # -- the procedure ------------------------------------------------------
-    def _template(self, y, l2_alpha=0.0, linear_skip=None):
+    def _template(self, y, l2_alpha=0.0, linear_skip=None, linear=False):
         """The network to tune: ``estimator`` (or the default, sized for ``y``), settings set.
 
         ``l2_alpha`` is the default network's ridge term (one of
         ``ridge_candidates``, sized for all the rows; the folds' fits, on
         four fifths of them, keep it); ``linear_skip`` None keeps the
-        network's own.
+        network's own; ``linear`` takes its hidden layers away.
         """
         settings = {name: getattr(self, name) for name in TEMPLATE_SETTINGS}
         settings["linear_skip"] = linear_skip
-        return make_template(
+        template = make_template(
             self.estimator,
             self._estimator_class,
             settings,
@@ -204,6 +210,9 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
             self._n_outputs(y),
             l2_alpha,
         )
+        if linear:
+            template.set_params(hidden_layer_sizes=(), linear_skip=False, skip_hierarchy=None)
+        return template
 
     def _n_outputs(self, y):
         """The network's outputs for ``y``: its columns (the classifier: its classes, 1 for two)."""
@@ -278,12 +287,6 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
     def _fit(self, X, y, sample_weight):
         sample_weight = check_sample_weight(sample_weight, X)
         scaling = column_scaling(X, sample_weight, self.standardize)
-        ridges = ridge_candidates(X.shape[0], scaling.kept.size, self.max_features)
-        if self.estimator is not None or self.l2_alpha is not None:
-            ridges = ridges[:1]  # the network's own ridge term, or the one given
-        skips = self._skip_candidates()
-        template = self._template(y, ridges[0], skips[0])
-        direction = penalty_direction(template)
         cv = check_cv(self.cv, y, classifier=isinstance(self, ClassifierMixin))
         splits = list(cv.split(X, y))
         if self.verbose:
@@ -294,58 +297,18 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
                 "pass columns that vary."
             )
         check_folds(self, X, sample_weight, splits)
-        X_scaled = scaling.transform(X)
         y_scaled, _ = self._scaled_targets(y, y[:0], sample_weight)
         data = SimpleNamespace(
             splits=splits,
             X=X,
             y=y,
             sample_weight=sample_weight,
-            X_scaled=X_scaled,
+            X_scaled=scaling.transform(X),
             y_scaled=y_scaled,
         )
-
-        # Decided once, on all the rows, so every fold agrees.
-        adaptive_choices = adaptive_candidates(
-            self.adaptive, X.shape[0], scaling.kept.size, self.max_features
-        )
-        initial_alpha = None
-        if adaptive_choices[0]:
-            initial_alpha = self._initial_alpha(template, X_scaled, y_scaled, sample_weight)
-        screens = screen_candidates(self.screen, X.shape[0], scaling.kept.size, self.max_features)
-        n_searches = (
-            len(screens) + (len(adaptive_choices) > 1) + (len(ridges) > 1) + (len(skips) > 1)
-        )
-        clock = FitClock(n_searches, len(splits)) if self.verbose else None
-        searches = []
-
-        def search(screen, adaptive, l2_alpha, skip):
-            candidate = Candidate(screen, adaptive, float(l2_alpha), bool(skip))
-            network = self._template(y, l2_alpha, skip)
-            found = run_search(
-                self, candidate, network, initial_alpha if adaptive else None, data, clock
-            )
-            searches.append(found)
-            return found
-
-        for screen in screens:
-            search(screen, adaptive_choices[0], ridges[0], skips[0])
-        if len(adaptive_choices) > 1:
-            # The path without factors, over every column the screen keeps.
-            search(screens[0], False, ridges[0], skips[0])
-        # With screen="cv", "auto" unless "sis" scores clearly better.
-        kept = kept_search(searches)
-        # Each later candidate changes one setting of the one kept so far,
-        # and is kept only when it scores better by a standard error.
-        if len(ridges) > 1:
-            chosen = kept.candidate
-            again = search(chosen.screen, chosen.adaptive, ridges[1], chosen.linear_skip)
-            kept = kept_search([kept, again])
-        if len(skips) > 1:
-            chosen = kept.candidate
-            again = search(chosen.screen, chosen.adaptive, chosen.l2_alpha, skips[1])
-            kept = kept_search([kept, again])
-        kept.kept = True
+        searches = run_candidates(self, data, scaling.kept.size)
+        (kept,) = [found for found in searches if found.kept]
+        direction = penalty_direction(kept.template)
         self.candidates_ = candidates_table(searches)
         for name, value in kept.fitted_attributes(direction, len(splits)).items():
             setattr(self, name, value)
@@ -360,12 +323,6 @@ class _BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
                 f"the rows, uses {self.n_features_selected_} of {X.shape[1]} features"
             )
         return self
-
-    def _skip_candidates(self):
-        """The linear skips the CV tries, the first as the template's own."""
-        if self.linear_skip == "auto":
-            return [False, True]
-        return [self.linear_skip]
 
     def _refit(self, search, direction, scaling, X, y, y_scaled, sample_weight):
         """Fit ``estimator_``: the relaxed refit, on all the data, on the search's columns.

@@ -146,6 +146,19 @@ CV_PARAMETERS_DOC = """
         standard error, so the model becomes (mostly) linear where that is
         what scores: one more search (``candidates_`` has its cost).
 
+    linear : bool or "auto", default="auto"
+        Whether the model may be linear: the network without its hidden
+        layers, ``X @ W + b`` under the same penalty (an L1-penalized linear
+        or logistic regression), whose path runs on every column, without
+        adaptive factors, with the default network's ridge term. ``"auto"``:
+        on wide data (more columns that vary than rows), and without
+        ``max_features``, the CV scores that path after the others and keeps
+        it only when its chosen point's mean score is better than the kept
+        search's by that search's standard error (``linear_`` says which);
+        where the signal is a little in many columns, as in gene expression,
+        the linear model reaches the many columns that score best. ``True``:
+        the linear model alone. ``False``: the network alone.
+
     verbose : int, default=0
         1: a line when the grid is placed, one per path point per fold
         (penalty, features used, held-out scores, time spent and an estimate
@@ -174,10 +187,13 @@ CV_ATTRIBUTES_DOC = """
     linear_skip_ : bool
         Whether the chosen path's network has a linear skip.
 
+    linear_ : bool
+        Whether the final model is linear (no hidden layer; ``linear``).
+
     candidates_ : dict of ndarray
         One entry per search the fit ran, in order (``pandas.DataFrame``
         takes it as it is): its candidate (``screen``, ``adaptive``,
-        ``l2_alpha``, ``linear_skip``), its chosen point's ``mean_score``,
+        ``l2_alpha``, ``linear_skip``, ``linear``), its chosen point's ``mean_score``,
         ``standard_error`` and ``n_features``, its cost (``n_fits``, the
         networks trained on the folds, and wall ``seconds``, grid placement
         included) and whether it was ``kept``.

@@ -1,11 +1,12 @@
 """One search of the CV estimators: a candidate's path scored on every fold, and its choice.
 
-A CV fit runs several searches and keeps one (``kept_search``). Each is
-described by a ``Candidate``: the screen, whether the path is adaptive, the
-ridge term and the linear skip. ``run_search`` places the candidate's grid
-on all the rows, scores its path on every fold (``score_fold``) and
-chooses a point by the CV estimator's rule; the ``Search`` it returns
-holds the scores, the votes and what the search cost.
+A CV fit runs several searches and keeps one (``_cv_candidates``). Each
+is described by a ``Candidate``: the screen, whether the path is adaptive,
+the ridge term, the linear skip and whether the model is linear.
+``run_search`` places the candidate's grid on all the rows, scores its
+path on every fold (``score_fold``) and chooses a point by the CV
+estimator's rule; the ``Search`` it returns holds the scores, the votes
+and what the search cost.
 
 The functions take the CV estimator as ``cv`` for its settings and its
 hooks (``_screened``, ``_factors``, ``_scaled_targets``, ``_progress``),
@@ -55,18 +56,27 @@ class Candidate:
         The network's ridge term.
     linear_skip : bool
         Whether the network has a linear skip.
+    linear : bool
+        Whether the network is a linear model: no hidden layer, so its
+        output is ``X @ W + b`` under the same penalty.
     """
 
     screen: object
     adaptive: bool
     l2_alpha: float
     linear_skip: bool
+    linear: bool = False
 
     def describe(self):
         """The candidate in one phrase, for ``verbose``."""
+        model = (
+            "a linear model (no hidden layer)"
+            if self.linear
+            else f"the network, linear skip {'on' if self.linear_skip else 'off'}"
+        )
         return (
-            f"screen={self.screen!r}, adaptive factors {'on' if self.adaptive else 'off'}, "
-            f"l2_alpha={self.l2_alpha:.3g}, linear skip {'on' if self.linear_skip else 'off'}"
+            f"{model}, screen={self.screen!r}, adaptive factors "
+            f"{'on' if self.adaptive else 'off'}, l2_alpha={self.l2_alpha:.3g}"
         )
 
 
@@ -134,6 +144,7 @@ class Search:
             "adaptive_": self.initial_alpha is not None,
             "l2_alpha_": float(self.template.l2_alpha),
             "linear_skip_": bool(self.template.linear_skip),
+            "linear_": self.candidate.linear,
             "importance_path_": self.importance_path,
             "cv_results_": results,
             "best_index_": chosen,
@@ -162,6 +173,7 @@ def candidates_table(searches):
         "adaptive": np.array([found.candidate.adaptive for found in searches]),
         "l2_alpha": np.array([found.candidate.l2_alpha for found in searches]),
         "linear_skip": np.array([found.candidate.linear_skip for found in searches]),
+        "linear": np.array([found.candidate.linear for found in searches]),
         "mean_score": np.array([found.mean_scores[found.chosen] for found in searches]),
         "standard_error": np.array([found.standard_errors[found.chosen] for found in searches]),
         "n_features": np.array([int(found.majority[found.chosen].sum()) for found in searches]),

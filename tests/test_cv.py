@@ -736,16 +736,17 @@ def test_cv_screen_tries_only_auto_where_sis_would_keep_every_column(small_regre
 
 def test_verbose_counts_down_one_fit_across_its_numbered_searches(capsys):
     rng = np.random.RandomState(0)
-    X = rng.normal(size=(40, 100))  # 2.5 columns a row: two screens, factors on and off
+    # 2.5 columns a row: two screens, factors on and off, the linear model
+    X = rng.normal(size=(40, 100))
     y = (X[:, 0] > 0).astype(int)
     network = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=20, random_state=0)
     L1MLPClassifierCV(network, cv=3, n_alphas=3, verbose=1, random_state=0).fit(X, y)
     out = capsys.readouterr().out
-    headers = [line for line in out.splitlines() if "] search " in line and " of 3: " in line]
+    headers = [line for line in out.splitlines() if "] search " in line and " of 4: " in line]
     assert [h.split("] ")[1].split(":")[0] for h in headers] == [
-        f"search {k} of 3" for k in (1, 2, 3)
+        f"search {k} of 4" for k in (1, 2, 3, 4)
     ]
-    assert len(set(h.split(": ", 1)[1] for h in headers)) == 3  # no two alike
+    assert len(set(h.split(": ", 1)[1] for h in headers)) == 4  # no two alike
     folds = [line for line in out.splitlines() if line.startswith("[fold ")]
     assert folds
-    assert all(line.endswith(" of 3)") and "left in all (search" in line for line in folds)
+    assert all(line.endswith(" of 4)") and "left in all (search" in line for line in folds)

@@ -25,21 +25,23 @@ def test_every_search_is_one_candidate_with_its_cost_and_one_is_kept(capsys):
         network, cv=3, n_alphas=3, linear_skip="auto", verbose=1, random_state=0
     ).fit(X, y)
     table = model.candidates_
-    # Two screens, factors off, then the skip on the kept search.
+    # Two screens, factors off, the skip on the kept search, the linear model.
     assert list(table["screen"][:3]) == ["auto", "sis", "auto"]
-    assert list(table["linear_skip"]) == [False, False, False, True]
+    assert list(table["linear_skip"]) == [False, False, False, True, False]
+    assert list(table["linear"]) == [False, False, False, False, True]
     assert list(table["adaptive"][:3]) == [True, True, False]
     assert table["kept"].sum() == 1
     kept = np.flatnonzero(table["kept"])[0]
     assert table["screen"][kept] == model.screen_
     assert table["linear_skip"][kept] == model.linear_skip_
+    assert table["linear"][kept] == model.linear_
     assert table["adaptive"][kept] == model.adaptive_
     assert table["mean_score"][kept] == model.best_score_
     assert np.all(table["seconds"] > 0) and np.all(table["n_fits"] >= 3 * 3)
     # Each search's cost is reported as it ends, in the same numbers.
     out = capsys.readouterr().out
     ends = [line for line in out.splitlines() if " chose a point with " in line]
-    assert len(ends) == 4
+    assert len(ends) == 5
     assert all(f"{n} fits in" in line for n, line in zip(table["n_fits"], ends, strict=True))
 
 
@@ -56,7 +58,7 @@ def test_the_fits_counted_are_the_fits_made(monkeypatch):
     monkeypatch.setattr(L1MLPClassifier, "fit", counting_fit)
     # Explicit alphas and no factors: every fit but the final refit is a fold's.
     model = L1MLPClassifierCV(
-        network, cv=3, alphas=[1.0, 0.3, 0.1, 0.03], adaptive=False, screen=None
+        network, cv=3, alphas=[1.0, 0.3, 0.1, 0.03], adaptive=False, screen=None, linear=False
     ).fit(X, y)
     assert model.candidates_["n_fits"][0] == len(calls) - 1
 

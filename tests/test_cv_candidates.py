@@ -1,0 +1,121 @@
+"""Which searches a CV fit runs and keeps: the linear model beside the network."""
+
+import numpy as np
+import pytest
+
+from sklearn_l1mlp import L1MLPClassifier, L1MLPClassifierCV, L1MLPRegressorCV
+from sklearn_l1mlp._cv_candidates import skip_candidates
+from sklearn_l1mlp._cv_prepare import L2_PER_ROW
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def _spread_linear(n_samples=100, n_features=2000, n_classes=3, n_shifted=300, seed=0):
+    """Classes that differ a little in many columns (a gene-expression proxy).
+
+    Each of ``n_shifted`` columns moves a quarter of a standard deviation
+    up or down by class: a linear rule spread over more columns than a
+    network's screened path reaches.
+    """
+    rng = np.random.RandomState(seed)
+    y = rng.permutation(np.arange(n_samples) % n_classes)
+    means = np.zeros((n_classes, n_features))
+    shifted = rng.choice(n_features, n_shifted, replace=False)
+    means[:, shifted] = rng.choice([-0.25, 0.25], size=(n_classes, n_shifted))
+    return rng.normal(size=(n_samples, n_features)) + means[y], y, shifted
+
+
+def _circle(n_samples=100, n_features=150, seed=0):
+    """Wide data whose rule no linear model can draw: inside or outside a circle."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_samples, n_features))
+    return X, (X[:, 0] ** 2 + X[:, 1] ** 2 > 1.4).astype(int)
+
+
+def test_skip_candidates_are_the_network_s_own_or_both():
+    assert skip_candidates("auto") == [False, True]
+    assert skip_candidates(None) == [None]
+    assert skip_candidates(True) == [True]
+
+
+def test_auto_keeps_the_linear_model_where_a_linear_rule_is_spread_over_many_columns():
+    X, y, shifted = _spread_linear()
+    model = L1MLPClassifierCV(linear="auto", n_alphas=5, cv=3, random_state=0).fit(X, y)
+    table = model.candidates_
+    # The linear model is the last search, unscreened, without factors.
+    assert list(table["linear"]) == [False] * (table["linear"].size - 1) + [True]
+    assert table["screen"][-1] is None and not table["adaptive"][-1]
+    assert table["kept"][-1] and model.linear_ and not model.linear_skip_
+    kept = table["mean_score"][-1]
+    first = table["mean_score"][np.flatnonzero(~table["linear"])]
+    assert kept > first.max()
+    assert model.estimator_.hidden_layer_sizes == ()
+    assert [coef.shape for coef in model.coefs_] == [(X.shape[1], 3)]
+    # Many columns, a shifted one far likelier among them than another.
+    assert model.n_features_selected_ > 100
+    others = np.setdiff1d(np.arange(X.shape[1]), shifted)
+    assert model.support_[shifted].mean() > 3 * model.support_[others].mean()
+
+
+def test_auto_keeps_the_network_where_the_rule_is_not_linear():
+    X, y = _circle()
+    model = L1MLPClassifierCV(linear="auto", n_alphas=6, cv=3, random_state=0).fit(X, y)
+    assert model.candidates_["linear"][-1]
+    assert not model.linear_ and not model.candidates_["kept"][-1]
+    assert model.estimator_.hidden_layer_sizes != ()
+    assert set(np.flatnonzero(model.support_)) >= {0, 1}
+
+
+@pytest.mark.parametrize(
+    "linear, max_features, n_features",
+    [(False, None, 100), ("auto", 5, 100), ("auto", None, 30)],
+    ids=["off", "max_features", "narrow"],
+)
+def test_no_linear_model_off_with_max_features_or_on_narrow_data(linear, max_features, n_features):
+    X, y = _spread_linear(n_samples=60, n_features=n_features, n_shifted=10)[:2]
+    model = L1MLPClassifierCV(
+        linear=linear, max_features=max_features, n_alphas=3, cv=3, max_iter=60, random_state=0
+    ).fit(X, y)
+    assert not model.candidates_["linear"].any() and not model.linear_
+
+
+def test_linear_true_runs_the_linear_model_alone_with_the_default_ridge_term():
+    X, y = _spread_linear(n_samples=60, n_features=40, n_shifted=10)[:2]
+    model = L1MLPClassifierCV(linear=True, n_alphas=4, cv=3, random_state=0).fit(X, y)
+    table = model.candidates_
+    assert table["linear"].tolist() == [True] and table["kept"].tolist() == [True]
+    assert table["l2_alpha"][0] == pytest.approx(L2_PER_ROW / X.shape[0])
+    assert model.estimator_.l2_alpha == pytest.approx(L2_PER_ROW / X.shape[0])
+    assert model.screen_ is None and not model.adaptive_
+
+
+def test_the_linear_model_of_a_network_with_a_skip_and_hierarchy_drops_both():
+    X, y = _spread_linear(n_samples=60, n_features=40, n_shifted=10)[:2]
+    network = L1MLPClassifier(
+        hidden_layer_sizes=(4,), linear_skip=True, skip_hierarchy=2.0, max_iter=30
+    )
+    model = L1MLPClassifierCV(network, linear=True, n_alphas=3, cv=3, random_state=0).fit(X, y)
+    assert model.estimator_.hidden_layer_sizes == ()
+    assert not model.estimator_.linear_skip and model.estimator_.skip_hierarchy is None
+    assert model.skip_coef_ is None
+
+
+def test_the_linear_regressor_predicts_x_times_its_coefficients_in_the_user_s_units():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(80, 30)) * rng.uniform(0.1, 100, size=30) + 7.0
+    y = X[:, :5] @ np.array([1.0, -2.0, 0.5, 0.02, -0.01]) * 10 + 300.0
+    model = L1MLPRegressorCV(linear=True, n_alphas=5, cv=3, random_state=0).fit(X, y)
+    (coef,) = model.coefs_
+    np.testing.assert_allclose(model.predict(X), X @ coef[:, 0] + model.intercepts_[0][0])
+    assert model.score(X, y) > 0.9
+
+
+def test_verbose_names_the_linear_search(capsys):
+    X, y = _spread_linear(n_samples=40, n_features=80, n_shifted=10)[:2]
+    L1MLPClassifierCV(linear="auto", n_alphas=3, cv=3, max_iter=60, verbose=1, random_state=0).fit(
+        X, y
+    )
+    headers = [line for line in capsys.readouterr().out.splitlines() if "] search " in line]
+    assert "a linear model (no hidden layer), screen=None" in headers[-2]
+    n_searches = int(headers[0].split(" of ")[1].split(":")[0])
+    assert headers[-2].split(":")[0].endswith(f"search {n_searches} of {n_searches}")
