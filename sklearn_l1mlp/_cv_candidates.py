@@ -31,6 +31,8 @@ accuracy, the default CV without and with the linear candidate):
   time.
 """
 
+import numpy as np
+
 from ._cv_prepare import adaptive_candidates, ridge_candidates, screen_candidates
 from ._cv_search import Candidate, kept_search, run_search
 from ._progress import FitClock
@@ -65,7 +67,11 @@ def run_candidates(cv, data, n_columns):
     skips = skip_candidates(cv.linear_skip)
     # The linear model takes the ridge term where the CV would try one.
     linear_ridge = ridges[-1]
-    tries_linear = cv.linear == "auto" and cv.max_features is None and n_columns > n_samples
+    # A network given without hidden layers is the linear model already.
+    has_hidden = np.size(cv._template(data.y).hidden_layer_sizes) > 0
+    tries_linear = (
+        cv.linear == "auto" and cv.max_features is None and n_columns > n_samples and has_hidden
+    )
     if cv.linear is True:
         screens, adaptive_choices, n_searches = [], [False], 1
     else:

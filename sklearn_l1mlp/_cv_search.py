@@ -144,7 +144,7 @@ class Search:
             "adaptive_": self.initial_alpha is not None,
             "l2_alpha_": float(self.template.l2_alpha),
             "linear_skip_": bool(self.template.linear_skip),
-            "linear_": self.candidate.linear,
+            "linear_": bool(np.size(self.template.hidden_layer_sizes) == 0),
             "importance_path_": self.importance_path,
             "cv_results_": results,
             "best_index_": chosen,

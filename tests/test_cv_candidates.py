@@ -67,16 +67,31 @@ def test_auto_keeps_the_network_where_the_rule_is_not_linear():
 
 
 @pytest.mark.parametrize(
-    "linear, max_features, n_features",
-    [(False, None, 100), ("auto", 5, 100), ("auto", None, 30)],
-    ids=["off", "max_features", "narrow"],
+    "linear, max_features, n_features, hidden",
+    [
+        (False, None, 100, None),
+        ("auto", 5, 100, None),
+        ("auto", None, 30, None),
+        ("auto", None, 100, ()),
+    ],
+    ids=["off", "max_features", "narrow", "linear_already"],
 )
-def test_no_linear_model_off_with_max_features_or_on_narrow_data(linear, max_features, n_features):
+def test_no_linear_model_off_with_max_features_on_narrow_data_or_if_linear_already(
+    linear, max_features, n_features, hidden
+):
     X, y = _spread_linear(n_samples=60, n_features=n_features, n_shifted=10)[:2]
     model = L1MLPClassifierCV(
-        linear=linear, max_features=max_features, n_alphas=3, cv=3, max_iter=60, random_state=0
+        hidden_layer_sizes=hidden,
+        linear=linear,
+        max_features=max_features,
+        n_alphas=3,
+        cv=3,
+        max_iter=60,
+        random_state=0,
     ).fit(X, y)
-    assert not model.candidates_["linear"].any() and not model.linear_
+    assert not model.candidates_["linear"].any()
+    # linear_ says what the final model is: linear when it has no hidden layer.
+    assert model.linear_ == (hidden == ())
 
 
 def test_linear_true_runs_the_linear_model_alone_with_the_default_ridge_term():
