@@ -27,7 +27,7 @@ accuracy, the default CV without and with the linear candidate):
 - colon, 62 x 2,000, 15 folds: 0.813 -> 0.824 (kept on 4; L1 logistic
   0.833), 1.5 s added to 9.4 s;
 - on tall sets it changed little and cost much: breast cancer 0.965 ->
-  0.961, wine 0.980 -> 0.985, mouse protein 0.994 -> 0.994, at 55-90% more
+  0.961, wine 0.980 -> 0.985, mouse protein 0.994 -> 0.994, at 56-92% more
   time.
 """
 
