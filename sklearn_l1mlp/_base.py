@@ -217,13 +217,15 @@ class BaseL1MLP(BaseEstimator, ABC):
                 f"solver='lbfgs'; use solver in {list(OPTIMIZERS)}, or skip_hierarchy=None."
             )
 
-    def _problem(self, layer_sizes, out_activation, dtype):
+    def _problem(self, layer_sizes, out_activation, dtype, skip=None):
         """The network, its ``l1_mode`` penalty and how many parameters it penalizes.
 
         ``params[:n_penalized]`` are penalized: the weights (the linear skip's
-        among them), and the biases too with ``penalize_bias=True``.
+        among them), and the biases too with ``penalize_bias=True``. ``skip``
+        None: whether the network has a linear skip is ``linear_skip``'s say.
         """
-        network = Network(layer_sizes, self.activation, out_activation, dtype, self.linear_skip)
+        skip = self.linear_skip if skip is None else skip
+        network = Network(layer_sizes, self.activation, out_activation, dtype, skip)
         n_penalized = network.n_params if self.penalize_bias else network.n_weights
         return network, self._penalty(network), n_penalized
 
@@ -515,8 +517,10 @@ def objective(estimator, X, y, sample_weight=None, *, include_penalty=True):
     )
     X = X.astype(estimator.coefs_[0].dtype, copy=False)
     layer_sizes = [X.shape[1], *[c.shape[1] for c in estimator.coefs_]]
+    # The network as fitted, whatever set_params has said of the skip since.
+    fitted_skip = getattr(estimator, "skip_coef_", None) is not None
     network, penalty, n_penalized = estimator._problem(
-        layer_sizes, estimator.out_activation_, X.dtype
+        layer_sizes, estimator.out_activation_, X.dtype, skip=fitted_skip
     )
     params = network.pack(
         network.join_skip(estimator.coefs_, estimator.skip_coef_), estimator.intercepts_

@@ -21,7 +21,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_l1mlp import L1MLPClassifier, L1MLPRegressor
+from sklearn_l1mlp import L1MLPClassifier, L1MLPRegressor, objective
 from sklearn_l1mlp._penalties import L1_MODES
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -992,6 +992,20 @@ def test_the_hierarchy_holds_after_fit_and_partial_fit(estimator_class, solver, 
     assert hierarchy.violation(first) <= 0 and np.count_nonzero(model.coefs_[0])
     model.partial_fit(X, target)
     assert hierarchy.violation(np.hstack([model.coefs_[0], model.skip_coef_])) <= 0
+
+
+@pytest.mark.parametrize("skip", [False, True])
+def test_objective_reads_the_network_as_fitted_whatever_set_params_says_of_the_skip(skip):
+    X, y = _linear_task(n_samples=200)
+    model = L1MLPRegressor(
+        hidden_layer_sizes=(6,), alpha=0.01, linear_skip=skip, max_iter=20, random_state=0
+    ).fit(X, y)
+    before = objective(model, X, y)
+    model.set_params(linear_skip=not skip)
+    assert objective(model, X, y) == before
+    # The data term is the prediction's: the skip counts exactly when fitted with it.
+    residual = np.mean((model.predict(X) - y) ** 2) / 2
+    assert objective(model, X, y, include_penalty=False) == pytest.approx(residual, rel=1e-10)
 
 
 def test_a_skip_works_with_sparse_input_and_early_stopping():
