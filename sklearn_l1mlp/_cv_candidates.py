@@ -95,8 +95,9 @@ def run_candidates(cv, data, n_columns):
     searches = []
 
     def search(screen, adaptive, l2_alpha, skip, linear=False):
-        candidate = Candidate(screen, adaptive, float(l2_alpha), bool(skip), linear)
         network = cv._template(data.y, l2_alpha, skip, linear)
+        # The network's own term: a network given keeps its l2_alpha.
+        candidate = Candidate(screen, adaptive, float(network.l2_alpha), bool(skip), linear)
         found = run_search(cv, candidate, network, initial_alpha if adaptive else None, data, clock)
         searches.append(found)
         return found

@@ -193,8 +193,8 @@ CV_ATTRIBUTES_DOC = """
     candidates_ : dict of ndarray
         One entry per search the fit ran, in order (``pandas.DataFrame``
         takes it as it is): its candidate (``screen``, ``adaptive``,
-        ``l2_alpha``, ``linear_skip``, ``linear``), its chosen point's ``mean_score``,
-        ``standard_error`` and ``n_features``, its cost (``n_fits``, the
+        ``l2_alpha``, ``linear_skip``, ``linear``), its chosen point's
+        ``mean_score``, ``standard_error`` and ``n_features``, its cost (``n_fits``, the
         networks trained on the folds, and wall ``seconds``, grid placement
         included) and whether it was ``kept``.
 

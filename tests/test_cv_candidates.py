@@ -134,3 +134,11 @@ def test_verbose_names_the_linear_search(capsys):
     assert "a linear model (no hidden layer), screen=None" in headers[-2]
     n_searches = int(headers[0].split(" of ")[1].split(":")[0])
     assert headers[-2].split(":")[0].endswith(f"search {n_searches} of {n_searches}")
+
+
+def test_candidates_report_the_ridge_term_of_a_network_given():
+    X, y = _spread_linear(n_samples=40, n_features=80, n_shifted=10)[:2]
+    network = L1MLPClassifier(hidden_layer_sizes=(4,), l2_alpha=0.05, max_iter=30)
+    model = L1MLPClassifierCV(network, n_alphas=3, cv=3, random_state=0).fit(X, y)
+    assert np.all(model.candidates_["l2_alpha"] == 0.05)
+    assert model.l2_alpha_ == 0.05
