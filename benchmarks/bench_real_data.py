@@ -349,8 +349,9 @@ def print_defaults(name, X, rows):
             verdicts.append(f"time {ratio:.2f} of LassoNet's ({_met(ratio <= 0.5)})")
         if ORACLE in rows:
             gain, error = paired_difference(rows[label][:, 0], rows[ORACLE][:, 0])
+            oracle = ORACLE.removeprefix("oracle: ")
             verdicts.append(
-                f"accuracy {gain:+.3f} +/- {error:.3f} vs the {ORACLE[8:]} with "
+                f"accuracy {gain:+.3f} +/- {error:.3f} vs the {oracle} with "
                 f"{n_features:.1f} features ({_met(gain >= -0.02 and n_features <= 25)})"
             )
         print(f"goal, {label}: " + "; ".join(verdicts))
