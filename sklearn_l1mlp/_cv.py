@@ -32,8 +32,7 @@ set (and once on all the data, to place the grid):
 3. **Relaxed refits** (``relax``): every point is refit on the features it
    uses with its penalty times ``relax`` and scored on the held-out fold, so
    a point is judged by the features it picks, not by its shrinkage
-   (Meinshausen, 2007). Each refit starts from the last point's where that
-   one's columns include its own (``l1_path``).
+   (Meinshausen, 2007).
 
 The point is chosen from the mean scores by ``rule`` (by default the best
 mean score, the sparser point on ties; a point using more columns than there

@@ -14,7 +14,6 @@ penalty (the relaxed lasso of Meinshausen, 2007), so that choosing the
 features is not judged by the shrinkage the penalty puts on the kept weights.
 """
 
-import copy
 import warnings
 from dataclasses import dataclass, field
 
@@ -313,13 +312,9 @@ def l1_path(
     X_val, y_val : array-like or None
         A validation set scored at every point.
     relax : float or None
-        When given, every point is also refit on the features it uses, with
-        its penalties times ``relax`` (0: no penalty); the relaxed lasso.
-        Like the path, the refits are warm-started: each from the last
-        point's refit, less its first-layer rows of the columns this point
-        no longer uses, when that refit's columns include this point's
-        (along the path they mostly shrink), and from a fresh start when
-        the point brings a column back. A point that uses no feature, or more features
+        When given, every point is also refit, from a fresh start, on the
+        features it uses, with its penalties times ``relax`` (0: no penalty);
+        the relaxed lasso. A point that uses no feature, or more features
         than ``X`` has rows, is its own relaxed refit: the refit undoes the
         shrinkage of a sparse selection, and past as many columns as rows
         the selection is not sparse (the CV estimators choose such a point
@@ -364,17 +359,13 @@ def l1_path(
         alphas = top * np.geomspace(1.0, alpha_min_ratio, n_alphas)
     alphas = check_alphas(alphas)
     model = clone(estimator).set_params(warm_start=True)
-    # The last relaxed refit, the next one's start where it can be.
-    last_refit = None
 
     def fit_point(value):
-        nonlocal last_refit
         fit_quietly(_set_penalty(model, value, direction), X, y, sample_weight)
         point = _record(model, X, y, sample_weight, X_val, y_val, return_weights)
         if relax is not None:
-            last_refit = _relaxed_refit(
+            _relaxed_refit(
                 point,
-                last_refit,
                 estimator,
                 direction,
                 value * relax,
@@ -451,31 +442,17 @@ def describe_point(point):
     return line
 
 
-def _relaxed_refit(
-    point, previous, estimator, direction, value, X, y, sample_weight, X_val, y_val, keep
-):
-    """Refit on the point's features with the penalty ``value``; fill in its relaxed fields.
-
-    ``previous`` is the last point's ``(columns, refit)`` or None. Where its
-    columns include this point's, the refit starts from it, less the other
-    columns' first-layer rows (a warm start, as each point of the path
-    itself is); otherwise from a fresh start. Returns this point's
-    ``(columns, refit)``, None when the point is its own refit.
-    """
+def _relaxed_refit(point, estimator, direction, value, X, y, sample_weight, X_val, y_val, keep):
+    """Refit on the point's features with the penalty ``value``; fill in its relaxed fields."""
     if point.features.size == 0 or point.features.size > X.shape[0]:
         point.relaxed_features = point.features
         point.relaxed_validation_score = point.validation_score
         point.relaxed_validation_loss = point.validation_loss
-        return None
-    if previous is not None and np.isin(point.features, previous[0]).all():
-        # Kept refits are the caller's: start from a copy of the last one.
-        relaxed = copy.deepcopy(previous[1]) if keep else previous[1]
-        _keep_inputs(relaxed, np.flatnonzero(np.isin(previous[0], point.features)))
-        relaxed.set_params(warm_start=True)
-    else:
-        # The refit sees only the point's columns: per-feature factors no longer apply.
-        relaxed = clone(estimator).set_params(warm_start=False, penalty_factors=None)
-    _set_penalty(relaxed, value, direction)
+        return
+    # The refit sees only the point's columns: per-feature factors no longer apply.
+    relaxed = _set_penalty(
+        clone(estimator).set_params(warm_start=False, penalty_factors=None), value, direction
+    )
     fit_quietly(relaxed, take_columns(X, point.features), y, sample_weight)
     point.relaxed_features = point.features[np.flatnonzero(relaxed.feature_importances_)]
     if X_val is not None and y_val is not None:
@@ -484,20 +461,3 @@ def _relaxed_refit(
         point.relaxed_validation_loss = objective(relaxed, X_kept, y_val, include_penalty=False)
     if keep:
         point.relaxed_estimator = relaxed
-    return point.features, relaxed
-
-
-def _keep_inputs(fitted, rows):
-    """Make ``fitted`` a network on its input columns ``rows`` only (in place).
-
-    The other columns' first-layer (and skip) rows are dropped, so the
-    network computes what it did on the rows kept with the others set to 0.
-    """
-    if rows.size == fitted.n_features_in_:
-        return
-    fitted.coefs_[0] = fitted.coefs_[0][rows]
-    if fitted.skip_coef_ is not None:
-        fitted.skip_coef_ = fitted.skip_coef_[rows]
-    fitted.n_features_in_ = rows.size
-    if hasattr(fitted, "feature_names_in_"):
-        fitted.feature_names_in_ = fitted.feature_names_in_[rows]

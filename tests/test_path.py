@@ -13,7 +13,7 @@ from sklearn_l1mlp import (
     l1_path,
     objective,
 )
-from sklearn_l1mlp._path import _keep_inputs, warm_alpha_max
+from sklearn_l1mlp._path import warm_alpha_max
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -142,36 +142,6 @@ def test_relaxed_refit_uses_only_the_points_features(path, nonlinear):
     linear = LinearRegression().fit(X_train, y_train).score(X_val, y_val)
     sparse_relaxed = [p.relaxed_validation_score for p in path if 0 < p.features.size < 20]
     assert max(sparse_relaxed) > linear + 0.2
-
-
-def test_relaxed_refits_start_from_the_last_one_where_its_columns_include_theirs(path):
-    # A warm start carries the refit's history, so its loss curve is longer
-    # than its own epochs; a fresh refit's is not.
-    refitted = [point for point in path if point.relaxed_estimator is not None]
-    starts = 0
-    for denser, point in zip(refitted[::-1], refitted[::-1][1:], strict=False):
-        carried = len(point.relaxed_estimator.loss_curve_) > point.relaxed_estimator.n_iter_
-        assert carried == (set(point.features) <= set(denser.features))
-        starts += carried
-    assert starts > 0
-    first = refitted[-1].relaxed_estimator
-    assert len(first.loss_curve_) == first.n_iter_
-
-
-@pytest.mark.parametrize("linear_skip", [False, True])
-def test_keep_inputs_drops_the_other_columns_rows(linear_skip):
-    rng = np.random.RandomState(0)
-    X = rng.normal(size=(60, 6))
-    y = X[:, 0] - X[:, 4] * X[:, 5]
-    model = L1MLPRegressor(hidden_layer_sizes=(8,), linear_skip=linear_skip, max_iter=20)
-    model.fit(X, y)
-    rows = np.array([0, 4, 5])
-    others_zero = X.copy()
-    others_zero[:, [1, 2, 3]] = 0.0
-    expected = model.predict(others_zero)
-    _keep_inputs(model, rows)
-    assert model.n_features_in_ == 3 and model.coefs_[0].shape == (3, 8)
-    np.testing.assert_allclose(model.predict(X[:, rows]), expected)
 
 
 def test_a_point_using_more_columns_than_rows_is_its_own_relaxed_refit(nonlinear):
