@@ -151,10 +151,11 @@ CV_PARAMETERS_DOC = """
         layers, ``X @ W + b`` under the same penalty (an L1-penalized linear
         or logistic regression), whose path runs on every column, without
         adaptive factors, with the default network's ridge term. ``"auto"``:
-        on wide data (more columns that vary than rows), and without
-        ``max_features``, the CV scores that path after the others and keeps
-        it only when its chosen point's mean score is better than the kept
-        search's by that search's standard error (``linear_`` says which);
+        on wide data (more columns that vary than rows) the CV scores that
+        path after the others and keeps it only when its chosen point's mean
+        score is better than the kept search's by that search's standard
+        error (``linear_`` says which; with ``max_features``, the point that
+        first uses that many columns);
         where the signal is a little in many columns, as in gene expression,
         the linear model reaches the many columns that score best. ``True``:
         the linear model alone. ``False``: the network alone.

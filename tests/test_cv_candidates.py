@@ -57,6 +57,15 @@ def test_auto_keeps_the_linear_model_where_a_linear_rule_is_spread_over_many_col
     assert model.support_[shifted].mean() > 3 * model.support_[others].mean()
 
 
+def test_with_max_features_the_linear_model_s_first_columns_can_be_the_ones_kept():
+    X, y, shifted = _spread_linear()
+    model = L1MLPClassifierCV(max_features=10, n_alphas=5, cv=3, random_state=0).fit(X, y)
+    table = model.candidates_
+    assert table["linear"][-1] and table["kept"][-1] and model.linear_
+    assert model.n_features_selected_ == 10
+    assert np.isin(np.flatnonzero(model.support_), shifted).mean() >= 0.8
+
+
 def test_auto_keeps_the_network_where_the_rule_is_not_linear():
     X, y = _circle()
     model = L1MLPClassifierCV(linear="auto", n_alphas=6, cv=3, random_state=0).fit(X, y)
@@ -67,23 +76,15 @@ def test_auto_keeps_the_network_where_the_rule_is_not_linear():
 
 
 @pytest.mark.parametrize(
-    "linear, max_features, n_features, hidden",
-    [
-        (False, None, 100, None),
-        ("auto", 5, 100, None),
-        ("auto", None, 30, None),
-        ("auto", None, 100, ()),
-    ],
-    ids=["off", "max_features", "narrow", "linear_already"],
+    "linear, n_features, hidden",
+    [(False, 100, None), ("auto", 30, None), ("auto", 100, ())],
+    ids=["off", "narrow", "linear_already"],
 )
-def test_no_linear_model_off_with_max_features_on_narrow_data_or_if_linear_already(
-    linear, max_features, n_features, hidden
-):
+def test_no_linear_model_off_on_narrow_data_or_if_linear_already(linear, n_features, hidden):
     X, y = _spread_linear(n_samples=60, n_features=n_features, n_shifted=10)[:2]
     model = L1MLPClassifierCV(
         hidden_layer_sizes=hidden,
         linear=linear,
-        max_features=max_features,
         n_alphas=3,
         cv=3,
         max_iter=60,
