@@ -296,6 +296,38 @@ def first_to_enter(majority, votes, max_features, last_trusted=None, fallback=No
     return index, columns
 
 
+def score_at_count(mean_scores, counts, chosen, count):
+    """The mean score at ``count`` columns, for comparing searches at a fixed count.
+
+    ``chosen`` is the first point whose selection has ``count`` columns
+    (``first_to_enter``); its own score may be that of many more, where
+    one grid step brings in many columns at once. Between it and the point
+    before it the score is taken as linear in the number of columns.
+
+    Parameters
+    ----------
+    mean_scores : ndarray of shape (n_points,)
+    counts : ndarray of int, shape (n_points,)
+        The columns of each point's selection.
+    chosen : int
+    count : int
+
+    Returns
+    -------
+    score : float
+        ``mean_scores[chosen]`` where it has exactly ``count`` columns (or
+        no point before it, or a score that is not finite).
+    """
+    after = float(mean_scores[chosen])
+    if chosen == 0 or counts[chosen] <= count:
+        return after
+    before = float(mean_scores[chosen - 1])
+    if not (np.isfinite(before) and np.isfinite(after)):
+        return after
+    share = (count - counts[chosen - 1]) / (counts[chosen] - counts[chosen - 1])
+    return before + share * (after - before)
+
+
 def cv_results(grid, direction, scores, features, mean_scores, losses):
     """The per-point, per-fold record, in ``GridSearchCV.cv_results_``'s style.
 

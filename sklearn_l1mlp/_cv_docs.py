@@ -154,8 +154,9 @@ CV_PARAMETERS_DOC = """
         on wide data (more columns that vary than rows) the CV scores that
         path after the others and keeps it only when its chosen point's mean
         score is better than the kept search's by that search's standard
-        error (``linear_`` says which; with ``max_features``, the point that
-        first uses that many columns);
+        error (``linear_`` says which; with ``max_features=k``, the score
+        at k columns, linear in the count between the two points that
+        bracket k);
         where the signal is a little in many columns, as in gene expression,
         the linear model reaches the many columns that score best. ``True``:
         the linear model alone. ``False``: the network alone.
@@ -195,7 +196,9 @@ CV_ATTRIBUTES_DOC = """
         One entry per search the fit ran, in order (``pandas.DataFrame``
         takes it as it is): its candidate (``screen``, ``adaptive``,
         ``l2_alpha``, ``linear_skip``, ``linear``), its chosen point's
-        ``mean_score``, ``standard_error`` and ``n_features``, its cost (``n_fits``, the
+        ``mean_score`` (with ``max_features=k``, the score at k columns the
+        searches are compared by), ``standard_error`` and ``n_features``,
+        its cost (``n_fits``, the
         networks trained on the folds, and wall ``seconds``, grid placement
         included) and whether it was ``kept``.
 

@@ -29,6 +29,7 @@ from ._cv_choice import (
     fold_mean,
     fold_standard_errors,
     last_trusted_point,
+    score_at_count,
 )
 from ._cv_prepare import associated_columns
 from ._path import alpha_max, check_alphas, l1_path, warm_alpha_max
@@ -108,6 +109,10 @@ class Search:
         The point chosen.
     columns : ndarray of bool, shape (n_features,)
         The columns of the final model, should this search be kept.
+    compared_score : float
+        The mean score searches are compared by: the chosen point's, or
+        with ``max_features=k`` the score at k columns (``score_at_count``),
+        since the chosen point, the first with k, may have many more.
     seconds : float
         Wall time of the search: placing its grid and every fold's path.
     n_fits : int
@@ -128,6 +133,7 @@ class Search:
     majority: np.ndarray
     chosen: int
     columns: np.ndarray
+    compared_score: float
     seconds: float = 0.0
     n_fits: int = 0
     kept: bool = field(default=False)
@@ -160,7 +166,7 @@ def kept_search(searches):
     """The first search, unless another's chosen point scores better by a standard error."""
     return searches[
         first_unless_beaten(
-            [found.mean_scores[found.chosen] for found in searches],
+            [found.compared_score for found in searches],
             [found.standard_errors[found.chosen] for found in searches],
         )
     ]
@@ -174,7 +180,7 @@ def candidates_table(searches):
         "l2_alpha": np.array([found.candidate.l2_alpha for found in searches]),
         "linear_skip": np.array([found.candidate.linear_skip for found in searches]),
         "linear": np.array([found.candidate.linear for found in searches]),
-        "mean_score": np.array([found.mean_scores[found.chosen] for found in searches]),
+        "mean_score": np.array([found.compared_score for found in searches]),
         "standard_error": np.array([found.standard_errors[found.chosen] for found in searches]),
         "n_features": np.array([int(found.majority[found.chosen].sum()) for found in searches]),
         "n_fits": np.array([found.n_fits for found in searches]),
@@ -399,6 +405,11 @@ def run_search(cv, candidate, template, initial_alpha, data, clock=None):
         majority=majority,
         chosen=chosen,
         columns=columns,
+        compared_score=(
+            float(mean_scores[chosen])
+            if cv.max_features is None
+            else score_at_count(mean_scores, majority.sum(axis=1), chosen, cv.max_features)
+        ),
         seconds=time.perf_counter() - start,
         n_fits=n_fits,
     )

@@ -57,11 +57,19 @@ def test_auto_keeps_the_linear_model_where_a_linear_rule_is_spread_over_many_col
     assert model.support_[shifted].mean() > 3 * model.support_[others].mean()
 
 
-def test_with_max_features_the_linear_model_s_first_columns_can_be_the_ones_kept():
+def test_with_max_features_the_linear_model_competes_at_the_fixed_count():
     X, y, shifted = _spread_linear()
     model = L1MLPClassifierCV(max_features=10, n_alphas=5, cv=3, random_state=0).fit(X, y)
     table = model.candidates_
-    assert table["linear"][-1] and table["kept"][-1] and model.linear_
+    assert table["linear"].tolist() == [False, True]
+    # Compared at 10 columns: both paths jump past 10 in one grid step, so
+    # each chosen point's own score is not the one compared.
+    assert (table["n_features"] > 10).all()
+    assert table["mean_score"][table["kept"]][0] < model.best_score_
+    assert table["kept"][-1] == (
+        table["mean_score"][-1] > table["mean_score"][0] + table["standard_error"][0]
+    )
+    assert model.linear_ == table["kept"][-1]
     assert model.n_features_selected_ == 10
     assert np.isin(np.flatnonzero(model.support_), shifted).mean() >= 0.8
 

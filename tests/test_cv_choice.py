@@ -14,6 +14,7 @@ from sklearn_l1mlp._cv_choice import (
     fold_mean,
     fold_standard_errors,
     last_trusted_point,
+    score_at_count,
     without_saturated,
 )
 
@@ -179,3 +180,17 @@ def test_cv_results_ranks_and_per_fold_records():
     np.testing.assert_array_equal(results["rank_test_score"], [3, 1, 2])
     np.testing.assert_array_equal(results["split1_n_features"], [0, 1, 2])
     assert list(results["split0_features"][2]) == [0, 1]
+
+
+def test_searches_are_compared_at_the_fixed_count_between_the_points_that_bracket_it():
+    # One step of the grid took the path from 6 columns to 29: at 10 the
+    # score is a sixth of the way between the two points' scores.
+    means = np.array([0.60, 0.78, 0.90, 0.95])
+    counts = np.array([1, 6, 30, 70])
+    assert score_at_count(means, counts, 2, 10) == pytest.approx(0.78 + 4 / 24 * 0.12)
+    # The chosen point has exactly the count, or there is none before it.
+    assert score_at_count(means, np.array([1, 6, 10, 70]), 2, 10) == 0.90
+    assert score_at_count(means, counts, 0, 1) == 0.60
+    # A point that failed to score is not interpolated from.
+    failed = np.array([0.60, -np.inf, 0.90, 0.95])
+    assert score_at_count(failed, counts, 2, 10) == 0.90

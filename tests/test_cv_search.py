@@ -66,7 +66,7 @@ def test_the_fits_counted_are_the_fits_made(monkeypatch):
 def test_a_later_candidate_is_kept_only_when_better_by_a_standard_error():
     class Found:
         def __init__(self, score, error):
-            self.mean_scores, self.standard_errors, self.chosen = [score], [error], 0
+            self.compared_score, self.standard_errors, self.chosen = score, [error], 0
 
     first, close, clearly = Found(0.80, 0.02), Found(0.81, 0.02), Found(0.83, 0.02)
     assert kept_search([first, close]) is first
