@@ -198,9 +198,8 @@ CV_ATTRIBUTES_DOC = """
         ``l2_alpha``, ``linear_skip``, ``linear``), its chosen point's
         ``mean_score`` (with ``max_features=k``, the score at k columns the
         searches are compared by), ``standard_error`` and ``n_features``,
-        its cost (``n_fits``, the
-        networks trained on the folds, and wall ``seconds``, grid placement
-        included) and whether it was ``kept``.
+        its cost (``n_fits``, the networks trained on the folds, and wall
+        ``seconds``, grid placement included) and whether it was ``kept``.
 
     support_ : ndarray of bool, shape (`n_features_in_`,)
         The features the final model uses.

@@ -163,7 +163,7 @@ class Search:
 
 
 def kept_search(searches):
-    """The first search, unless another's chosen point scores better by a standard error."""
+    """The first search, unless another's ``compared_score`` is better by a standard error."""
     return searches[
         first_unless_beaten(
             [found.compared_score for found in searches],
