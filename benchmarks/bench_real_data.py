@@ -426,8 +426,25 @@ def main(argv=None):
     add_page_option(parser)
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
-    with recorded(args.page, __file__, argv):
+    with recorded(args.page, __file__, argv, page_title(args)):
         return _run(args)
+
+
+def page_title(args):
+    """The page's title: the tables and the data sets a run covers (and how it splits them)."""
+    tables = {"a": "table (a)", "b": "table (b)"}.get(args.tables, "tables (a) and (b)")
+    if args.quick:
+        tables, names = "table (a)", ["breast_cancer"]
+    else:
+        names = args.only or ["every set"]
+    title = f"Real data, {tables}: {', '.join(names)}"
+    if args.repeats != REPEATS:
+        title += f", {args.repeats} x 5-fold" if args.repeats > 1 else ", one 5-fold split"
+    if args.draws != DRAWS:
+        title += f", {args.draws} draws"
+    if args.skip:
+        title += ', with linear_skip="auto"'
+    return title
 
 
 def _run(args):

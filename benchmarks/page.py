@@ -3,7 +3,9 @@
 Every script of ``benchmarks/`` takes ``--page PATH``. With it, everything
 the run prints is also written to ``PATH`` (a MyST Markdown page, by
 convention ``docs/benchmarks/NAME.md``), headed by what the script measures
-(its docstring), the command that made the page, the date and the machine
+(its docstring; a script whose runs differ in what they cover gives each
+run's page its own title, so that the site's contents tell them apart),
+the command that made the page, the date and the machine
 (processor, cores, memory, and ``show_versions()``: the versions and whether
 the compiled loops ran). Rerunning the command refreshes the page; no number
 on it is typed by hand. A run that fails writes nothing, so a page always
@@ -50,7 +52,7 @@ class _Tee(io.TextIOBase):
 
 
 @contextlib.contextmanager
-def recorded(page, script, argv):
+def recorded(page, script, argv, title=None):
     """Record what the block prints and, when it ends without error, write ``page``.
 
     Parameters
@@ -62,6 +64,9 @@ def recorded(page, script, argv):
         goes into the command.
     argv : list of str
         The arguments the run was given, for the command on the page.
+    title : str or None
+        This run's title (what it covers); None: the docstring's first line,
+        which otherwise opens the description.
     """
     if page is None:
         yield
@@ -74,17 +79,21 @@ def recorded(page, script, argv):
     finally:
         sys.stdout = tee.stream
     seconds = time.perf_counter() - start
-    write_page(page, script, argv, tee.copy.getvalue(), seconds)
+    write_page(page, script, argv, tee.copy.getvalue(), seconds, title)
 
 
-def write_page(page, script, argv, output, seconds):
+def write_page(page, script, argv, output, seconds, title=None):
     """Write the page: title and description from the script, the run's provenance, its output."""
     script = Path(script).resolve()
     doc = _docstring(script)
-    title, _, description = doc.partition("\n")
+    summary, _, description = doc.partition("\n")
     description = "\n".join(
         line for line in description.strip().splitlines() if not line.startswith("Run:")
     ).strip()
+    if title is None:
+        title = summary
+    else:
+        description = f"{summary.strip()}\n\n{description}"
     command = shlex.join(["python", _relative(script), *map(str, argv)])
     lines = [
         f"# {title.strip().rstrip('.')}",

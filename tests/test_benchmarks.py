@@ -355,6 +355,31 @@ def test_a_failed_run_leaves_the_page_as_it_was(tmp_path):
     assert "python benchmarks/bench_memory.py --rows 10" in text and "a whole table" in text
 
 
+def test_real_data_pages_are_titled_by_what_each_run_covers(tmp_path, monkeypatch):
+    bench = runpy.run_path(str(BENCHMARKS / "bench_real_data.py"))
+
+    def run(args):
+        print("a table")
+
+    monkeypatch.setitem(bench["main"].__globals__, "_run", run)
+    pages = {}
+    for name, argv in {
+        "k": ["data", "--only", "colon", "allaml", "--tables", "b"],
+        "a": ["data", "--only", "wine", "--tables", "a", "--repeats", "1"],
+    }.items():
+        pages[name] = tmp_path / f"{name}.md"
+        bench["main"]([*argv, "--page", str(pages[name])])
+    titles = [page.read_text().splitlines()[0] for page in pages.values()]
+    assert titles == [
+        "# Real data, table (b): colon, allaml",
+        "# Real data, table (a): wine, one 5-fold split",
+    ]
+    # The script's own summary still opens the description.
+    summary = bench["__doc__"].splitlines()[0]
+    assert summary in pages["k"].read_text()
+    assert pages["k"].read_text().count(summary) == 1
+
+
 def test_stability_benchmark_prints_f1_false_selections_and_the_bound(capsys):
     bench = runpy.run_path(str(BENCHMARKS / "bench_stability.py"))
     rng = np.random.RandomState(0)
