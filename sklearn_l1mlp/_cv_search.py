@@ -29,6 +29,7 @@ from ._cv_choice import (
     fold_mean,
     fold_standard_errors,
     last_trusted_point,
+    most_important,
     score_at_count,
 )
 from ._cv_prepare import associated_columns
@@ -363,17 +364,18 @@ def run_search(cv, candidate, template, initial_alpha, data, clock=None):
     # the sparse end a step up in penalty sometimes empties a network.
     majority = 2 * votes > len(splits)
     standard_errors = fold_standard_errors(scores)
-    if cv.max_features is None:
-        chosen = choose_unsaturated_unless_beaten(
-            scores,
-            majority.sum(axis=1),
-            X.shape[0],
-            cv.rule,
-            cv.score_tolerance,
-            fold_mean(losses, worst=np.inf),
-        )
-        columns = majority[chosen]
-    else:
+    chosen = choose_unsaturated_unless_beaten(
+        scores,
+        majority.sum(axis=1),
+        X.shape[0],
+        cv.rule,
+        cv.score_tolerance,
+        fold_mean(losses, worst=np.inf),
+    )
+    columns = majority[chosen]
+    if cv.max_features is not None:
+        # The count's columns: the chosen point's most important first,
+        # then the path's order; the refit is at the first point with k.
         chosen, columns = first_to_enter(
             majority,
             votes,
@@ -382,6 +384,7 @@ def run_search(cv, candidate, template, initial_alpha, data, clock=None):
             associated_columns(
                 X, y, data.sample_weight, classification=isinstance(cv, ClassifierMixin)
             ),
+            leading=most_important(columns, importance_path[chosen]),
         )
     # Every point of every fold is a path fit, and one relaxed refit where it
     # keeps at least one feature and no more than the fold's rows (l1_path).

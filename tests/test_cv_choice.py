@@ -14,6 +14,7 @@ from sklearn_l1mlp._cv_choice import (
     fold_mean,
     fold_standard_errors,
     last_trusted_point,
+    most_important,
     score_at_count,
     without_saturated,
 )
@@ -133,6 +134,21 @@ def test_first_to_enter_ranks_by_how_long_a_column_is_in_the_path():
     assert index == 1 and list(np.flatnonzero(columns)) == [1, 2]
     index, columns = first_to_enter(majority, votes, 9)  # more than ever enter
     assert index == 3 and columns.all()
+
+
+def test_first_to_enter_takes_leading_columns_first_then_path_order():
+    majority = np.array([[0, 0, 1, 0], [0, 1, 1, 0], [1, 1, 1, 0], [1, 1, 1, 1]], dtype=bool)
+    votes = majority.astype(int) * 3
+    # The chosen point (2) uses 0, 1 and 2; its most important are 0, then 2.
+    leading = most_important(majority[2], np.array([0.9, 0.1, 0.5, 0.0]))
+    assert list(leading) == [0, 2, 1]
+    index, columns = first_to_enter(majority, votes, 2, leading=leading)
+    assert list(np.flatnonzero(columns)) == [0, 2] and index == 1  # refit: the first with 2
+    # More places than leading columns: the path's order fills them.
+    _, columns = first_to_enter(majority, votes, 4, leading=leading[:1])
+    assert columns.all()
+    _, columns = first_to_enter(majority, votes, 2, leading=leading[:1])
+    assert list(np.flatnonzero(columns)) == [0, 2]  # then 2, the first to enter
 
 
 @pytest.mark.parametrize(
