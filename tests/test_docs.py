@@ -164,7 +164,11 @@ def test_the_version_is_written_in_one_place():
     citation = (ROOT / "CITATION.cff").read_text()
     assert f'\nversion: "{sklearn_l1mlp.__version__}"\n' in citation
     changelog = (ROOT / "CHANGELOG.md").read_text()
-    assert re.search(r"^## \[(\S+)\]", changelog, re.M)[1] == sklearn_l1mlp.__version__
+    # The newest released section; changes not released yet go under
+    # "Unreleased" above it (Keep a Changelog).
+    sections = re.findall(r"^## \[(\S+)\]", changelog, re.M)
+    assert sections[0] in ("Unreleased", sklearn_l1mlp.__version__)
+    assert [name for name in sections if name != "Unreleased"][0] == sklearn_l1mlp.__version__
 
 
 def test_license_is_bsd_3_clause_as_pyproject_says():
