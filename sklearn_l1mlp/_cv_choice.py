@@ -311,12 +311,13 @@ def most_important(used, importances):
     would favour the columns with the largest marginal association. At
     k = 10 on the real-data benchmark's outer splits, the downstream MLP on
     the columns taken: basehock's word counts 0.859 with the path's order,
-    0.896 with this one (random-forest importances 0.898; page
-    ``real_data_k_basehock``), digits 0.909 and 0.927 (scratch); where the
-    chosen point uses about k columns or fewer the two differ little
-    (the same on breast cancer, wine, ALL/AML and MADELON-type, and at
-    k = 50 on colon, mouse protein, digits and basehock; at k = 10 colon
-    0.806 and 0.801, mouse protein 0.970 and 0.973).
+    0.896 with this one (random-forest importances 0.898; benchmark pages
+    ``real_data_k_basehock`` and ``real_data_k_larger``), digits 0.909 and
+    0.927. Where the chosen point uses about k columns or fewer the two
+    differ little (the same on breast cancer, wine, ALL/AML and
+    MADELON-type, and at k = 50 on colon, mouse protein, digits and
+    basehock; at k = 10 colon 0.806 and 0.801, mouse protein 0.970 and
+    0.973).
 
     Parameters
     ----------
