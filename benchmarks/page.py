@@ -87,9 +87,7 @@ def write_page(page, script, argv, output, seconds, title=None):
     script = Path(script).resolve()
     doc = _docstring(script)
     summary, _, description = doc.partition("\n")
-    description = "\n".join(
-        line for line in description.strip().splitlines() if not line.startswith("Run:")
-    ).strip()
+    description = without_run_paragraph(description)
     if title is None:
         title = summary
     else:
@@ -127,6 +125,22 @@ def write_page(page, script, argv, output, seconds, title=None):
     page = Path(page)
     page.parent.mkdir(parents=True, exist_ok=True)
     page.write_text("\n".join(lines))
+
+
+def without_run_paragraph(description):
+    """The description less its ``Run:`` usage paragraph: the page shows the command run.
+
+    The usage may go on over indented lines; the paragraph ends at a blank line.
+    """
+    kept, in_usage = [], False
+    for line in description.strip().splitlines():
+        if line.startswith("Run:"):
+            in_usage = True
+        elif not line.strip():
+            in_usage = False
+        if not in_usage:
+            kept.append(line)
+    return "\n".join(kept).strip()
 
 
 def _docstring(script):

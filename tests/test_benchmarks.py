@@ -378,6 +378,8 @@ def test_real_data_pages_are_titled_by_what_each_run_covers(tmp_path, monkeypatc
     summary = bench["__doc__"].splitlines()[0]
     assert summary in pages["k"].read_text()
     assert pages["k"].read_text().count(summary) == 1
+    # The usage, over two lines in the docstring, is left out whole.
+    assert "Run:" not in pages["k"].read_text() and "[--repeats" not in pages["k"].read_text()
 
 
 def test_stability_benchmark_prints_f1_false_selections_and_the_bound(capsys):
