@@ -153,16 +153,19 @@ CV_PARAMETERS_DOC = """
         Whether the model may be linear: the network without its hidden
         layers, ``X @ W + b`` under the same penalty (an L1-penalized linear
         or logistic regression), whose path runs on every column, without
-        adaptive factors, with the default network's ridge term. ``"auto"``:
-        on wide data (more columns that vary than rows) the CV scores that
-        path after the others and keeps it only when its chosen point's mean
-        score is better than the kept search's by that search's standard
-        error (``linear_`` says which; with ``max_features=k``, the score
-        at k columns, linear in the count between the two points that
-        bracket k);
-        where the signal is a little in many columns, as in gene expression,
-        the linear model reaches the many columns that score best. ``True``:
-        the linear model alone. ``False``: the network alone.
+        adaptive factors, with the default network's ridge term and then,
+        kept where it scores better by a standard error, an elastic net with
+        a ridge term a hundred times heavier (``l2_alpha`` or a network
+        given: its own term only; ``max_features``: none). ``"auto"``: on
+        wide data (more columns that vary than rows) the CV scores those
+        paths after the others and keeps the linear model only when its
+        chosen point's mean score is better than the kept search's by that
+        search's standard error (``linear_`` says which; with
+        ``max_features=k``, the score at k columns, linear in the count
+        between the two points that bracket k);
+        where the signal is a little in many columns, as in gene expression
+        or word counts, the linear model reaches the many columns that score
+        best. ``True``: the linear model alone. ``False``: the network alone.
 
     verbose : int, default=0
         1: a line when the grid is placed, one per path point per fold

@@ -13,7 +13,12 @@ from sklearn.pipeline import make_pipeline
 
 from sklearn_l1mlp import L1MLPClassifier, L1MLPClassifierCV, L1MLPRegressor, L1MLPRegressorCV
 from sklearn_l1mlp._cv_choice import last_trusted_point
-from sklearn_l1mlp._cv_prepare import adaptive_candidates, ridge_candidates, screen_candidates
+from sklearn_l1mlp._cv_prepare import (
+    adaptive_candidates,
+    linear_ridge_candidates,
+    ridge_candidates,
+    screen_candidates,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -418,6 +423,9 @@ def test_the_default_networks_ridge_term_is_one_over_the_rows(small_regression):
     # Wider: none first, the term tried beside it; a fixed count: none.
     assert ridge_candidates(200, 201) == [0.0, pytest.approx(1 / 200)]
     assert ridge_candidates(200, 50, max_features=5) == [0.0]
+    # The linear model: that term, then one a hundred times heavier.
+    assert linear_ridge_candidates(200) == [pytest.approx(1 / 200), pytest.approx(100 / 200)]
+    assert linear_ridge_candidates(200, max_features=5) == [0.0]
     assert L1MLPRegressorCV()._template(np.zeros(200), 0.005).l2_alpha == 0.005
     # A value given here, or a network given, is kept.
     assert L1MLPRegressorCV(l2_alpha=0.0)._template(np.zeros(200), 0.005).l2_alpha == 0.0
@@ -439,7 +447,8 @@ def test_wide_data_keeps_the_ridge_term_only_where_it_scores_better(data, reques
     # 200 of 400 columns; y of wide_regression acts through x0**2 and x1 alone.
     X, y = request.getfixturevalue(data)
     cv_class = L1MLPClassifierCV if data == "faint_dense_signal" else L1MLPRegressorCV
-    model = cv_class(random_state=0, cv=3).fit(X, y)
+    # The network's own decision (the linear model, tried after it, has its own terms).
+    model = cv_class(random_state=0, cv=3, linear=False).fit(X, y)
     table = model.candidates_
     ridged = np.flatnonzero(table["l2_alpha"] > 0)[0]
     # The term is tried on the search kept so far: the same candidate without it.
@@ -454,7 +463,7 @@ def test_wide_data_keeps_the_ridge_term_only_where_it_scores_better(data, reques
     gain = table["mean_score"][ridged] - table["mean_score"][without]
     assert table["kept"][ridged] == (gain > table["standard_error"][without])
     assert model.l2_alpha_ == (table["l2_alpha"][ridged] if table["kept"][ridged] else 0.0)
-    forced = cv_class(random_state=0, cv=3, l2_alpha=model.l2_alpha_).fit(X, y)
+    forced = cv_class(random_state=0, cv=3, linear=False, l2_alpha=model.l2_alpha_).fit(X, y)
     np.testing.assert_array_equal(model.support_, forced.support_)
     assert model.best_score_ == forced.best_score_
 

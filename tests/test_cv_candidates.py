@@ -5,7 +5,7 @@ import pytest
 
 from sklearn_l1mlp import L1MLPClassifier, L1MLPClassifierCV, L1MLPRegressorCV
 from sklearn_l1mlp._cv_candidates import skip_candidates
-from sklearn_l1mlp._cv_prepare import L2_PER_ROW
+from sklearn_l1mlp._cv_prepare import L2_PER_ROW, LINEAR_L2_PER_ROW
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -42,19 +42,27 @@ def test_auto_keeps_the_linear_model_where_a_linear_rule_is_spread_over_many_col
     X, y, shifted = _spread_linear()
     model = L1MLPClassifierCV(linear="auto", n_alphas=5, cv=3, random_state=0).fit(X, y)
     table = model.candidates_
-    # The linear model is the last search, unscreened, without factors.
-    assert list(table["linear"]) == [False] * (table["linear"].size - 1) + [True]
-    assert table["screen"][-1] is None and not table["adaptive"][-1]
+    # The linear model's searches are the last, unscreened, without factors,
+    # one per ridge term; here the heavier term is kept.
+    n_linear = len(LINEAR_L2_PER_ROW)
+    n_network = table["linear"].size - n_linear
+    assert list(table["linear"]) == [False] * n_network + [True] * n_linear
+    assert all(screen is None for screen in table["screen"][-n_linear:])
+    assert not table["adaptive"][-n_linear:].any()
+    np.testing.assert_allclose(
+        table["l2_alpha"][-n_linear:], np.array(LINEAR_L2_PER_ROW) / X.shape[0]
+    )
     assert table["kept"][-1] and model.linear_ and not model.linear_skip_
+    assert model.l2_alpha_ == pytest.approx(LINEAR_L2_PER_ROW[-1] / X.shape[0])
     kept = table["mean_score"][-1]
-    first = table["mean_score"][np.flatnonzero(~table["linear"])]
-    assert kept > first.max()
+    assert kept > table["mean_score"][:n_network].max()
+    assert kept > table["mean_score"][-2] + table["standard_error"][-2]
     assert model.estimator_.hidden_layer_sizes == ()
     assert [coef.shape for coef in model.coefs_] == [(X.shape[1], 3)]
     # Many columns, a shifted one far likelier among them than another.
     assert model.n_features_selected_ > 100
     others = np.setdiff1d(np.arange(X.shape[1]), shifted)
-    assert model.support_[shifted].mean() > 3 * model.support_[others].mean()
+    assert model.support_[shifted].mean() > 2 * model.support_[others].mean()
 
 
 def test_with_max_features_the_linear_model_competes_at_the_fixed_count():
@@ -103,14 +111,31 @@ def test_no_linear_model_off_on_narrow_data_or_if_linear_already(linear, n_featu
     assert model.linear_ == (hidden == ())
 
 
-def test_linear_true_runs_the_linear_model_alone_with_the_default_ridge_term():
+def test_linear_true_runs_the_linear_model_alone_with_each_ridge_term():
     X, y = _spread_linear(n_samples=60, n_features=40, n_shifted=10)[:2]
     model = L1MLPClassifierCV(linear=True, n_alphas=4, cv=3, random_state=0).fit(X, y)
     table = model.candidates_
-    assert table["linear"].tolist() == [True] and table["kept"].tolist() == [True]
-    assert table["l2_alpha"][0] == pytest.approx(L2_PER_ROW / X.shape[0])
-    assert model.estimator_.l2_alpha == pytest.approx(L2_PER_ROW / X.shape[0])
+    assert table["linear"].all() and table["kept"].sum() == 1
+    # The default network's term first, then the heavier one.
+    assert L2_PER_ROW == LINEAR_L2_PER_ROW[0] < LINEAR_L2_PER_ROW[-1]
+    np.testing.assert_allclose(table["l2_alpha"], np.array(LINEAR_L2_PER_ROW) / X.shape[0])
+    # The heavier term is kept only where it scores better by a standard error.
+    heavier_kept = table["mean_score"][1:] > table["mean_score"][0] + table["standard_error"][0]
+    assert table["kept"][1:].tolist() == heavier_kept.tolist()
+    assert model.estimator_.l2_alpha == pytest.approx(table["l2_alpha"][table["kept"]][0])
     assert model.screen_ is None and not model.adaptive_
+
+
+@pytest.mark.parametrize(
+    "settings, ridge",
+    [({"l2_alpha": 0.02}, 0.02), ({"max_features": 3}, 0.0)],
+    ids=["ridge_given", "max_features"],
+)
+def test_linear_model_tries_one_ridge_term_given_one_or_a_fixed_count(settings, ridge):
+    X, y = _spread_linear(n_samples=60, n_features=40, n_shifted=10)[:2]
+    model = L1MLPClassifierCV(linear=True, n_alphas=3, cv=3, random_state=0, **settings)
+    table = model.fit(X, y).candidates_
+    assert table["l2_alpha"].tolist() == [ridge] and table["kept"].tolist() == [True]
 
 
 def test_the_linear_model_of_a_network_with_a_skip_and_hierarchy_drops_both():
