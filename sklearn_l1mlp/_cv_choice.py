@@ -7,6 +7,33 @@ loss where a rule uses it.
 
 import numpy as np
 
+#: Mean scores this close are the same score: means over the same folds can
+#: differ in the last bit by summation order, and a score that meets a bar
+#: (a mean plus or minus a standard error) exactly must neither clear it
+#: nor fall below it by rounding. On ALL/AML a perfect CV score of 1.0
+#: cleared 0.9833 + 0.0167 by 1e-16, and the CV kept an elastic net with
+#: 3,673 genes over a linear model with 31.
+SAME_SCORE = 1e-12
+
+
+def _same(scores, bar):
+    return np.isclose(scores, bar, rtol=SAME_SCORE, atol=SAME_SCORE)
+
+
+def _above(scores, bar):
+    """Which scores exceed ``bar`` by more than rounding."""
+    return (scores > bar) & ~_same(scores, bar)
+
+
+def _below(scores, bar):
+    """Which scores fall short of ``bar`` by more than rounding."""
+    return (scores < bar) & ~_same(scores, bar)
+
+
+def _at_least(scores, bar):
+    """Which scores reach ``bar``, up to rounding."""
+    return (scores >= bar) | _same(scores, bar)
+
 
 def fold_mean(values, worst):
     """The mean over folds (axis 0) of each point, ``worst`` where no fold has a finite value.
@@ -103,14 +130,13 @@ def choose_point(mean_scores, standard_errors, rule, score_tolerance, mean_losse
     if rule == "best":
         if mean_losses is None:
             return best
-        # Means over the same folds can differ in the last bit by summation order.
-        tied = np.flatnonzero(np.isclose(mean_scores, mean_scores[best], rtol=1e-12, atol=1e-12))
+        tied = np.flatnonzero(_same(mean_scores, mean_scores[best]))
         return int(tied[np.argmin(mean_losses[tied])])
     if rule == "one_standard_error":
         bar = mean_scores[best] - standard_errors[best]
     else:
         bar = mean_scores[best] - score_tolerance
-    return int(np.flatnonzero(mean_scores >= bar)[0])
+    return int(np.flatnonzero(_at_least(mean_scores, bar))[0])
 
 
 def first_unless_beaten(best_scores, standard_errors):
@@ -140,7 +166,7 @@ def first_unless_beaten(best_scores, standard_errors):
     """
     best_scores = np.asarray(best_scores, dtype=float)
     bar = best_scores[0] + standard_errors[0]
-    clearing = np.flatnonzero(best_scores > bar)
+    clearing = np.flatnonzero(_above(best_scores, bar))
     if clearing.size == 0:
         return 0
     return int(clearing[np.argmax(best_scores[clearing])])
@@ -246,7 +272,7 @@ def last_trusted_point(mean_scores, standard_errors):
     """
     best = int(np.argmax(mean_scores))
     bar = mean_scores[best] - np.nan_to_num(standard_errors[best])
-    below = np.flatnonzero(mean_scores[best:] < bar)
+    below = np.flatnonzero(_below(mean_scores[best:], bar))
     return best + int(below[0]) - 1 if below.size else mean_scores.size - 1
 
 

@@ -65,6 +65,22 @@ def test_first_unless_beaten_keeps_the_first_search_unless_another_clears_its_er
     assert first_unless_beaten(best_scores, errors) == index
 
 
+def test_a_score_that_meets_a_bar_exactly_is_not_moved_across_it_by_rounding():
+    # Five folds, one at 5/6: mean 29/30 and a standard error of 1/30, whose
+    # float sum falls short of 1.0 in the last bit (ALL/AML had one such).
+    folds = np.array([1.0, 1.0, 1.0, 1.0, 5 / 6])
+    mean, error = folds.mean(), folds.std() / 2
+    assert mean + error < 1.0
+    assert first_unless_beaten([mean, 1.0], [error, 0.0]) == 0
+    # A point a standard error below the best, 1 - 1/3 rounding above 2/3,
+    # is within one standard error of it, and not a fall past it.
+    means = np.array([0.5, 2 / 3, 1.0, 2 / 3])
+    errors = np.array([0.0, 0.0, 1 / 3, 0.0])
+    assert means[2] - errors[2] > means[1]
+    assert choose_point(means, errors, "one_standard_error", 0.0) == 1
+    assert last_trusted_point(means, errors) == 3
+
+
 def test_fold_mean_leaves_out_what_failed_and_marks_a_point_no_fold_scored():
     values = np.array([[0.5, np.nan, np.inf], [0.7, 0.4, np.nan]])
     np.testing.assert_allclose(fold_mean(values, worst=-np.inf), [0.6, 0.4, -np.inf])
