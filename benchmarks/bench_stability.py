@@ -13,7 +13,11 @@ training part used), drawn by ``bench_wide.py``'s generators with seeds
 Contestants: ``L1MLPStabilitySelection(random_state=0)`` (its defaults:
 at most one expected false selection), and for comparison the CV defaults
 ``L1MLPClassifierCV(random_state=0)`` (``--no-cv`` leaves them out), each
-on one thread. Printed per seed: the columns kept, the false ones (not
+on one thread; and, as a reference for what the halves can see, the
+marginal test's own complementary-pairs stability selection (25 pairs,
+each half picking the ``q`` columns of smallest p-value that the bound
+allows at 0.9, kept at the threshold of the same rule; never counted in
+the goal). Printed per seed: the columns kept, the false ones (not
 informative), F1 against the 5 informative columns and against those a
 marginal test sees on the training rows (``associated_columns``: p-value
 below 0.05 over the columns, Bonferroni), the bound the selector reports,
@@ -32,8 +36,9 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from sklearn_l1mlp import L1MLPClassifierCV, L1MLPStabilitySelection
+from sklearn_l1mlp import L1MLPClassifierCV, L1MLPStabilitySelection, marginal_association
 from sklearn_l1mlp._cv_prepare import associated_columns
+from sklearn_l1mlp._stability import MIN_THRESHOLD, false_selection_bound, largest_bounded_q
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_wide import additive, synthetic, text_like, training_rows  # noqa: E402
@@ -57,6 +62,28 @@ def f1_score(kept, truth):
 def stability(X, y):
     selector = L1MLPStabilitySelection(random_state=0).fit(X, y)
     return np.flatnonzero(selector.support_), selector.false_selection_bound_
+
+
+def marginal_pairs(X, y, n_pairs=25, max_false_selections=1.0, seed=0):
+    """The marginal test's complementary-pairs stability selection, under the same bound.
+
+    Each half picks the ``q`` columns of smallest p-value (``q`` the most the
+    bound allows at a threshold of 0.9); kept: those picked by at least
+    ``max(0.6, 1/2 + q**2 / (2 p v))`` of the halves, the selector's rule.
+    """
+    n_samples, n_features = X.shape
+    q = int(largest_bounded_q(n_features, max_false_selections))
+    rng = np.random.RandomState(seed)
+    picks = np.zeros(n_features)
+    for _ in range(n_pairs):
+        order = rng.permutation(n_samples)
+        half = n_samples // 2
+        for rows in (order[:half], order[half : 2 * half]):
+            association = marginal_association(X[rows], y[rows], classification=True)
+            picks[association.ranking()[:q]] += 1
+    threshold = max(MIN_THRESHOLD, 0.5 + q**2 / (2 * n_features * max_false_selections))
+    kept = np.flatnonzero(picks / (2 * n_pairs) >= threshold)
+    return kept, float(false_selection_bound(q, threshold, n_features))
 
 
 def cv_defaults(X, y):
@@ -134,6 +161,7 @@ def _run(args):
     contestants = {"stability selection": stability}
     if not args.no_cv:
         contestants["L1MLPClassifierCV"] = cv_defaults
+    contestants["marginal test, pairs"] = marginal_pairs
     names = [name for name in TASKS if not args.only or name in args.only]
     warnings.simplefilter("ignore")
     results = {}

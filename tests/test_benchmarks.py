@@ -404,3 +404,14 @@ def test_stability_benchmark_prints_f1_false_selections_and_the_bound(capsys):
     bench["print_summary"]("tiny", rows)
     printed = capsys.readouterr().out
     assert "tiny, seed 1, stability selection" in printed and "goal: F1" in printed
+
+
+def test_the_marginal_reference_keeps_what_most_halves_rank_first_within_the_bound():
+    bench = runpy.run_path(str(BENCHMARKS / "bench_stability.py"))
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 50))
+    y = (X[:, 0] ** 2 + X[:, 1] > 1).astype(int)  # column 0 only through its square
+    kept, bound = bench["marginal_pairs"](X, y, n_pairs=5)
+    # q = floor(sqrt(0.8 * 50)) = 6 a half; threshold max(0.6, 0.5 + 36 / 100) = 0.86.
+    assert kept.tolist() == [0, 1]
+    assert bound == pytest.approx(36 / (0.72 * 50))

@@ -11,6 +11,7 @@ from sklearn_l1mlp import (
     L1MLPStabilitySelection,
     StabilityPathDisplay,
 )
+from sklearn_l1mlp._cv_prepare import screen_limit
 from sklearn_l1mlp._stability import (
     MAX_THRESHOLD,
     MIN_THRESHOLD,
@@ -69,6 +70,38 @@ def test_fitting_stops_once_every_half_holds_q_features():
     assert selector.mean_selected_ == q and selector.alphas_.size < 30
     assert selector.stability_path_[-1].sum() == pytest.approx(q)  # 6 halves x 5 / 6
     assert set(np.flatnonzero(selector.support_)) <= set(range(8))
+
+
+def _square_task():
+    """A wide task (240 x 400) where column 0 acts only through its square."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(240, 400))
+    return X, X[:, 0] ** 2 + X[:, 1] + 0.1 * rng.normal(size=240)
+
+
+def test_the_default_screen_lets_the_halves_see_an_effect_through_a_square():
+    # A network on half of 240 rows and 400 columns picks x1 first and
+    # x0 (through x0**2) after noise columns; screened to its n / log n
+    # columns most associated with the target, it picks x0 in most halves.
+    X, y = _square_task()
+    screened = L1MLPStabilitySelection(_small_network(), n_pairs=5, random_state=0).fit(X, y)
+    whole = L1MLPStabilitySelection(_small_network(), n_pairs=5, random_state=0, screen="auto").fit(
+        X, y
+    )
+    assert np.flatnonzero(screened.support_).tolist() == [0, 1]
+    assert screened.selection_probabilities_[0] >= whole.selection_probabilities_[0] + 0.5
+
+
+def test_a_half_screened_below_q_is_full_once_it_uses_all_its_columns():
+    X, y = _square_task()
+    q = int(largest_bounded_q(400, 3.0))  # 30 features a half ...
+    kept = screen_limit("sis", 120)  # ... but each half keeps 25 columns
+    assert q > kept
+    selector = L1MLPStabilitySelection(
+        _small_network(), n_pairs=5, random_state=1, max_false_selections=3.0
+    ).fit(X, y)
+    assert selector.mean_selected_ == kept and selector.alphas_.size < 30
+    assert np.flatnonzero(selector.support_).tolist() == [0, 1]
 
 
 def test_the_same_seed_gives_the_same_selection():
