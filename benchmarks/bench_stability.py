@@ -38,7 +38,11 @@ from threadpoolctl import threadpool_limits
 
 from sklearn_l1mlp import L1MLPClassifierCV, L1MLPStabilitySelection, marginal_association
 from sklearn_l1mlp._cv_prepare import associated_columns
-from sklearn_l1mlp._stability import MIN_THRESHOLD, false_selection_bound, largest_bounded_q
+from sklearn_l1mlp._stability import (
+    false_selection_bound,
+    largest_bounded_q,
+    smallest_bounded_threshold,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_wide import additive, synthetic, text_like, training_rows  # noqa: E402
@@ -68,8 +72,8 @@ def marginal_pairs(X, y, n_pairs=25, max_false_selections=1.0, seed=0):
     """The marginal test's complementary-pairs stability selection, under the same bound.
 
     Each half picks the ``q`` columns of smallest p-value (``q`` the most the
-    bound allows at a threshold of 0.9); kept: those picked by at least
-    ``max(0.6, 1/2 + q**2 / (2 p v))`` of the halves, the selector's rule.
+    bound allows at a threshold of 0.9); kept: those picked by at least the
+    selector's threshold for that ``q`` (``smallest_bounded_threshold``).
     """
     n_samples, n_features = X.shape
     q = int(largest_bounded_q(n_features, max_false_selections))
@@ -81,7 +85,7 @@ def marginal_pairs(X, y, n_pairs=25, max_false_selections=1.0, seed=0):
         for rows in (order[:half], order[half : 2 * half]):
             association = marginal_association(X[rows], y[rows], classification=True)
             picks[association.ranking()[:q]] += 1
-    threshold = max(MIN_THRESHOLD, 0.5 + q**2 / (2 * n_features * max_false_selections))
+    threshold = smallest_bounded_threshold(q, n_features, max_false_selections)
     kept = np.flatnonzero(picks / (2 * n_pairs) >= threshold)
     return kept, float(false_selection_bound(q, threshold, n_features))
 

@@ -82,6 +82,19 @@ def largest_bounded_q(n_features, max_false_selections, threshold=None):
     return float(np.sqrt(max_false_selections * (2 * threshold - 1) * n_features))
 
 
+def smallest_bounded_threshold(q, n_features, max_false_selections):
+    """The smallest threshold, at least ``MIN_THRESHOLD``, that keeps the bound at ``q``.
+
+    ``max(MIN_THRESHOLD, 1/2 + q**2 / (2 * n_features * max_false_selections))``,
+    raised to the next float where rounding leaves the bound above
+    ``max_false_selections``.
+    """
+    needed = max(0.5 + q**2 / (2 * n_features * max_false_selections), MIN_THRESHOLD)
+    while false_selection_bound(q, needed, n_features) > max_false_selections:
+        needed = np.nextafter(needed, 1.0)
+    return float(needed)
+
+
 class _Half:
     """One half sample, scaled and screened, ready to be fitted at any penalty."""
 
@@ -311,8 +324,9 @@ class L1MLPStabilitySelection(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
 
         A half's selection is what its fit at the largest penalty that uses
         at least ``cap`` features uses, the ``cap`` of largest importance
-        (``cap``: the ``q`` the bound allows); a half whose selection is full
-        is not fitted again, and one that never fills keeps its last fit's.
+        (``cap``: the ``q`` the bound allows, or all the half's columns where
+        it kept fewer); a half whose selection is full is not fitted again,
+        and one that never fills keeps its last fit's.
         """
         direction = penalty_direction(template)
         cap = int(largest_bounded_q(n_features, self.max_false_selections, self.threshold))
@@ -363,11 +377,9 @@ class L1MLPStabilitySelection(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         """``threshold``, or the smallest that keeps the bound at ``mean_selected_``."""
         if self.threshold is not None:
             return float(self.threshold)
-        q = self.mean_selected_
-        needed = max(0.5 + q**2 / (2 * n_features * self.max_false_selections), MIN_THRESHOLD)
-        while false_selection_bound(q, needed, n_features) > self.max_false_selections:
-            needed = np.nextafter(needed, 1.0)  # a rounding above the bound: up to the next float
-        return float(needed)
+        return smallest_bounded_threshold(
+            self.mean_selected_, n_features, self.max_false_selections
+        )
 
     def _grid(self, template, X, y, sample_weight, scales_target, classify):
         """The penalties, largest first: ``alphas`` given, or placed on all the rows."""

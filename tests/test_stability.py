@@ -17,6 +17,7 @@ from sklearn_l1mlp._stability import (
     MIN_THRESHOLD,
     false_selection_bound,
     largest_bounded_q,
+    smallest_bounded_threshold,
 )
 
 
@@ -35,6 +36,10 @@ def test_the_bound_and_the_q_it_allows():
     assert false_selection_bound(4.0, 0.9, 100) == pytest.approx(0.2)
     assert largest_bounded_q(100, 1.0, 0.75) == pytest.approx(np.sqrt(50))
     assert largest_bounded_q(100, 1.0) == pytest.approx(np.sqrt(80))  # at MAX_THRESHOLD
+    # The smallest threshold keeping the bound at 1: 0.5 + 4 / 20, and never below 0.6.
+    assert smallest_bounded_threshold(2.0, 10, 1.0) == pytest.approx(0.7)
+    assert smallest_bounded_threshold(1.0, 100, 1.0) == MIN_THRESHOLD
+    assert false_selection_bound(2.0, smallest_bounded_threshold(2.0, 10, 1.0), 10) <= 1.0
 
 
 @pytest.mark.parametrize("n_jobs", [None, 2])
